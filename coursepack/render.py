@@ -1,0 +1,112 @@
+"""The Jinja environment and the HTML of one pack in one edition.
+
+One environment per build: the project's own templates/ first, the bundled
+theme second, and the theme again under `base/` so an override can extend
+the original instead of copying it. Templates never read files; everything
+they show comes in through the context built here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import jinja2
+from markupsafe import Markup
+
+from . import citations, prose
+from .models import Debate, PackConfig, Term, Topic
+from .project import Project
+
+
+def theme_dir() -> Path:
+    """The bundled theme: inside the installed package, or templates/ of a source checkout."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def make_environment(project: Project) -> jinja2.Environment:
+    theme = jinja2.FileSystemLoader(str(theme_dir()))
+    loaders: list[jinja2.BaseLoader] = []
+    if project.template_dir:
+        loaders.append(jinja2.FileSystemLoader(str(project.template_dir)))
+    loaders += [theme, jinja2.PrefixLoader({"base": theme})]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.do"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = _md_block
+    env.filters["md_inline"] = _md_inline
+    env.globals["format_minutes"] = format_minutes
+    env.globals["side_label"] = side_label
+    return env
+
+
+def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edition: str) -> str:
+    """The complete HTML document for one PDF."""
+    bibliography = citations.Bibliography(project.sources, project.config.citation_style, project.config.language)
+    modules = [project.modules[module_id] for module_id in pack.modules]
+    context = {
+        "project": project.config,
+        "pack": pack,
+        "edition": edition,
+        "modules": modules,
+        "glossary": pack_glossary(project, modules),
+        "page_css": page_css(project),
+        "_prose": prose.ProseRenderer(bibliography, known_keys=set(project.sources)),
+        "cite_short": lambda cite: Markup.escape(bibliography.short(cite.source, cite.page)),
+        "cite_full": lambda cite: Markup(bibliography.reference(cite.source)),
+        "bibliography_entries": lambda: [Markup(entry) for entry in bibliography.entries(
+            list(project.sources) if pack.bibliography == "all" else None)],
+        "theme_url": lambda path: _theme_url(project, path),
+    }
+    return env.get_template(f"{pack.layout}.html.j2").render(context)
+
+
+@jinja2.pass_context
+def _md_block(context, text: Optional[str]) -> Markup:
+    return context["_prose"].block(text)
+
+
+@jinja2.pass_context
+def _md_inline(context, text: Optional[str]) -> Markup:
+    return context["_prose"].inline(text)
+
+
+def pack_glossary(project: Project, modules) -> list[Term]:
+    """Module terms plus the shared glossary, one entry per term, sorted as a reader expects."""
+    entries: dict[str, Term] = {}
+    for module in modules:
+        if isinstance(module, Topic):
+            for term in module.terms:
+                entries.setdefault(term.sort_key, term)
+    for term in project.glossary:
+        entries.setdefault(term.sort_key, term)
+    return [entries[key] for key in sorted(entries)]
+
+
+def page_css(project: Project) -> Markup:
+    page = project.config.page
+    return Markup(f"<style>@page {{ size: {page.size} {page.orientation}; }}</style>")
+
+
+def side_label(module: Debate, side_key: str) -> str:
+    if side_key in module.sides and module.sides[side_key].label:
+        return module.sides[side_key].label
+    if side_key == "both":
+        return "Both"
+    return module.format.sides.get(side_key, side_key) if hasattr(module.format, "sides") else side_key
+
+
+def format_minutes(minutes: float) -> str:
+    return f"{minutes:g}"
+
+
+def _theme_url(project: Project, path: str) -> str:
+    """A theme file, taken from the project's templates/ when it overrides it."""
+    if project.template_dir and (project.template_dir / path).is_file():
+        return (project.template_dir / path).resolve().as_uri()
+    return (theme_dir() / path).resolve().as_uri()

@@ -1,0 +1,120 @@
+"""Validate loaded YAML against the models; turn pydantic's errors into Problems.
+
+pydantic reports where in the data a problem is (`loc`); the YamlDocument
+knows where that data was written. Messages are rewritten for teachers:
+name the field, say what is expected, suggest the key they probably meant.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Any, Optional, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .yamlio import YamlDocument
+
+M = TypeVar("M", bound=BaseModel)
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list (lines starting with '- ', or [a, b])",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+}
+
+
+def validate(model: type[M], doc: YamlDocument, data: Any = None, at: tuple = ()) -> tuple[Optional[M], list[Problem]]:
+    """Validate `data` (default: the whole document) found at path `at` in `doc`."""
+    data = doc.data if data is None else data
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, [_problem(doc, model, at, error) for error in exc.errors()]
+
+
+def suggest(word: str, choices) -> str:
+    """' (did you mean 'x'?)' when a close choice exists, else ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _problem(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) -> Problem:
+    loc = at + tuple(error["loc"])
+    kind = error["type"]
+    name = _field_name(error["loc"])
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, error["loc"][:-1])
+        hint = suggest(str(error["loc"][-1]), allowed) or (
+            f"; allowed here: {', '.join(sorted(allowed))}" if allowed else "")
+        return doc.problem(loc, f"unknown key '{error['loc'][-1]}'{hint}", key=True)
+    if kind == "missing":
+        where = f" in {_field_name(error['loc'][:-1])}" if len(error["loc"]) > 1 else ""
+        return doc.problem(loc[:-1], f"missing required field '{name}'{where}")
+    if kind in _EXPECTED:
+        return doc.problem(loc, f"'{name}' must be {_EXPECTED[kind]}, not {_describe(error.get('input'))}")
+    if kind == "literal_error":
+        return doc.problem(loc, f"'{name}' must be one of {error['ctx']['expected']}, not {_describe(error.get('input'))}")
+    if kind in ("too_short", "list_too_short", "string_too_short"):
+        return doc.problem(loc, f"'{name}' must not be empty")
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return doc.problem(loc, f"'{name}' {error['msg'].lower().replace('input ', '')}")
+    if kind == "value_error":
+        return doc.problem(loc, str(error["ctx"]["error"]))
+    return doc.problem(loc, f"'{name}': {error['msg']}")
+
+
+def _field_name(loc: tuple) -> str:
+    """The last named key of a location: ('sections', 0, 'heading') -> 'heading'."""
+    for part in reversed(loc):
+        if isinstance(part, str):
+            return part
+    return "item"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (the field is empty)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) < 40 else text[:37] + "..."
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the (sub)model that `loc` points into."""
+    current: Any = model
+    skip_dict_key = False
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        if skip_dict_key:  # a key of dict[str, Model], e.g. the side in sides.pro
+            skip_dict_key = False
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        current = _model_in(field.annotation) if field else None
+        skip_dict_key = field is not None and getattr(field.annotation, "__origin__", None) is dict
+    return list(getattr(current, "model_fields", {}) or [])
+
+
+def _model_in(annotation: Any) -> Optional[type[BaseModel]]:
+    """The BaseModel inside Optional[X], list[X] or dict[str, X], if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None

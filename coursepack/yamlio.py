@@ -1,0 +1,222 @@
+"""A safe YAML loader that remembers where every key and value sits.
+
+PyYAML composes the node tree (which carries line/column marks); we build
+plain Python values from it ourselves so that we can reject what a teacher's
+file should never contain (duplicate keys, tab indentation, alias bombs,
+absurd nesting) and record a location for every path into the document.
+Scalars follow the YAML 1.2 core schema: only `true`/`false` are booleans
+(so `language: no` stays the text "no") and dates stay text for the models
+to check.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CoursepackError, Problem
+
+MAX_DEPTH = 50  # nesting deeper than any real content module
+MAX_ALIAS_NODES = 10_000  # nodes reachable through aliases (billion-laughs guard)
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a content module is text a person wrote
+
+Path_ = tuple  # a path into the document: keys and list indexes
+
+
+@dataclass
+class Position:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass
+class YamlDocument:
+    """Plain data plus where each part of it was written."""
+
+    path: str  # relative to the project, for messages
+    data: Any
+    values: dict[Path_, Position] = field(default_factory=dict)
+    keys: dict[Path_, Position] = field(default_factory=dict)
+
+    def where(self, at: Path_, *, key: bool = False) -> Position:
+        """The closest recorded position for `at`, walking up to a parent."""
+        table = self.keys if key else self.values
+        if at in table:
+            return table[at]
+        while at:
+            at = at[:-1]
+            if at in self.values:
+                return self.values[at]
+        return Position(1, 1)
+
+    def problem(self, at: Path_, message: str, *, key: bool = False) -> Problem:
+        pos = self.where(at, key=key)
+        return Problem(self.path, pos.line, pos.col, message)
+
+
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core schema scalars: null, true/false, ints, floats, text."""
+
+
+_CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+_CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+_CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+
+class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                yaml.composer.Composer, _CoreResolver):
+    def __init__(self, text: str):
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _CoreResolver.__init__(self)
+
+
+def read_text(file: Path, shown_as: str) -> str:
+    """Read a UTF-8 file (a byte-order mark is allowed) or explain what is wrong."""
+    raw = file.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise CoursepackError([Problem(shown_as, 0, 0,
+            f"file is {len(raw) // 1024} KiB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MiB "
+            "for one file: split it into several modules")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise CoursepackError([Problem(shown_as, line, col,
+            "file is not UTF-8 text; save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)")])
+    if "\x00" in text:
+        raise CoursepackError([Problem(shown_as, 0, 0, "file is binary, not YAML text")])
+    return text
+
+
+def load_yaml(file: Path, shown_as: str, *, allow_empty: bool = False) -> YamlDocument:
+    """Load one YAML file into plain data with positions, or raise CoursepackError."""
+    text = read_text(file, shown_as)
+    return parse_yaml(text, shown_as, allow_empty=allow_empty)
+
+
+def parse_yaml(text: str, shown_as: str, *, allow_empty: bool = False) -> YamlDocument:
+    try:
+        node = _Composer(text).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise CoursepackError([_syntax_problem(exc, shown_as)]) from None
+    except RecursionError:
+        raise CoursepackError([Problem(shown_as, 0, 0,
+            f"nesting deeper than {MAX_DEPTH} levels; simplify the structure")]) from None
+    except yaml.YAMLError as exc:  # errors without a mark (rare)
+        raise CoursepackError([Problem(shown_as, 0, 0, f"not valid YAML: {exc}")]) from None
+    doc = YamlDocument(shown_as, None)
+    if node is None:
+        if allow_empty:
+            return doc
+        raise CoursepackError([Problem(shown_as, 0, 0, "file is empty; write the module's content or delete the file")])
+    builder = _Builder(doc)
+    doc.data = builder.build(node, (), 0)
+    if builder.problems:
+        raise CoursepackError(builder.problems)
+    return doc
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = exc.problem or "syntax error"
+    if "'\\t'" in problem or "\t" in problem:
+        message = "tab character in indentation; indent with spaces only"
+    elif "expected a single document" in str(exc):
+        message = "more than one YAML document in the file (a line with ---); keep one per file"
+    else:
+        context = f" {exc.context}" if exc.context else ""
+        message = f"YAML syntax error: {problem}{context}; check the indentation and quoting on this line or the one above"
+    return Problem(shown_as, line, col, message)
+
+
+class _Builder:
+    """Turns composed nodes into plain values, recording every position."""
+
+    def __init__(self, doc: YamlDocument):
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.alias_nodes = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, at: Path_, depth: int) -> Any:
+        pos = Position(node.start_mark.line + 1, node.start_mark.column + 1)
+        self.doc.values[at] = pos
+        if depth > MAX_DEPTH:
+            raise CoursepackError([Problem(self.doc.path, pos.line, pos.col,
+                f"nesting deeper than {MAX_DEPTH} levels; simplify the structure")])
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, pos)
+        if id(node) in self.seen:  # reached again: through an alias
+            self.alias_nodes += _size(node)
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                raise CoursepackError([Problem(self.doc.path, pos.line, pos.col,
+                    "YAML aliases expand to too much data; write the content out instead of using * references")])
+        self.seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, at + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self.mapping(node, at, depth)
+
+    def mapping(self, node: yaml.MappingNode, at: Path_, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_pos = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Problem(self.doc.path, key_pos.line, key_pos.col,
+                    "a key must be plain text, not a list or mapping"))
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                self.problems.append(Problem(self.doc.path, key_pos.line, key_pos.col,
+                    "YAML merge keys (<<) are not supported; write the fields out"))
+                continue
+            if key in result:
+                first = self.doc.keys[at + (key,)]
+                self.problems.append(Problem(self.doc.path, key_pos.line, key_pos.col,
+                    f"duplicate key '{key}' (first written on line {first.line}); remove one of them"))
+                continue
+            self.doc.keys[at + (key,)] = key_pos
+            result[key] = self.build(value_node, at + (key,), depth + 1)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, pos: Position) -> Any:
+        if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null",
+                        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+                        "tag:yaml.org,2002:float"):
+            return self.constructor.construct_object(node) if node.tag != "tag:yaml.org,2002:str" else node.value
+        self.problems.append(Problem(self.doc.path, pos.line, pos.col,
+            f"unsupported YAML tag {node.tag}; write plain text, numbers, lists and mappings"))
+        return None
+
+
+def _size(node: yaml.Node) -> int:
+    """Number of nodes under `node`, counted up to the alias bound."""
+    count, stack = 0, [node]
+    while stack and count <= MAX_ALIAS_NODES:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                stack.extend((k, v))
+    return count
