@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .errors import CoursepackError, Problem
 from .models import PackConfig
 from .project import Project, load_project
 from .render import make_environment, render_pack, theme_dir
@@ -45,12 +46,16 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None) -> list[Built]:
     env = make_environment(project)
     documents = [(job, render_pack(env, project, job.pack, job.edition)) for job in jobs]
 
-    from .pdf import PdfRenderer  # WeasyPrint is slow to import: only when printing
+    from .pdf import PdfRenderer, RefusedResources  # WeasyPrint is slow to import: only when printing
 
     renderer = PdfRenderer(allowed_roots=[project.root, theme_dir()])
     built = []
     for job, html in documents:
-        pdf = renderer.render(html, base_url=project.root)
+        try:
+            pdf = renderer.render(html, base_url=project.root)
+        except RefusedResources as refused:
+            raise CoursepackError([Problem(job.path.relative_to(project.root).as_posix(), 0, 0, reason)
+                                   for _, reason in refused.refused]) from None
         write_atomic(job.path, pdf)
         built.append(Built(job.path, len(pdf)))
     return built

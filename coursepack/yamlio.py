@@ -134,18 +134,33 @@ def parse_yaml(text: str, shown_as: str, *, allow_empty: bool = False) -> YamlDo
     return doc
 
 
+# PyYAML's wording for the commonest slips, rewritten for people who are not parser writers.
+_PLAIN_SYNTAX = (
+    ("mapping values are not allowed here",
+     "unexpected ':' in a value; put the value in quotes (\"...\") or use a block (|)"),
+    ("expected <block end>",
+     "indentation does not line up: keys of one mapping must start in the same column"),
+    ("could not find expected ':'",
+     "a line has no ':' after its key, or text runs on without quotes"),
+    ("while scanning a quoted scalar", "a quote is opened but never closed"),
+    ("expected ',' or ']'", "a [list] is not closed with ']', or an item contains ':' (quote it)"),
+    ("expected ',' or '}'", "a {mapping} is not closed with '}'"),
+)
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-    problem = exc.problem or "syntax error"
-    if "'\\t'" in problem or "\t" in problem:
-        message = "tab character in indentation; indent with spaces only"
-    elif "expected a single document" in str(exc):
-        message = "more than one YAML document in the file (a line with ---); keep one per file"
-    else:
-        context = f" {exc.context}" if exc.context else ""
-        message = f"YAML syntax error: {problem}{context}; check the indentation and quoting on this line or the one above"
-    return Problem(shown_as, line, col, message)
+    text = str(exc)
+    if "'\\t'" in text or "\t" in (exc.problem or ""):
+        return Problem(shown_as, line, col, "tab character in indentation; indent with spaces only")
+    if "expected a single document" in text:
+        return Problem(shown_as, line, col, "more than one YAML document in the file (a line with ---); keep one per file")
+    for pyyaml_words, plain in _PLAIN_SYNTAX:
+        if pyyaml_words in text:
+            return Problem(shown_as, line, col, f"YAML syntax error: {plain}")
+    return Problem(shown_as, line, col,
+                   f"YAML syntax error: {exc.problem or 'not valid YAML'}; check the indentation and quoting here or on the line above")
 
 
 class _Builder:

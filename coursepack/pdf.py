@@ -1,0 +1,206 @@
+"""HTML to PDF with WeasyPrint: the only module that imports weasyprint.
+
+WeasyPrint is imported inside functions, because importing it costs about half a
+second and `coursepack check` never renders.
+
+Every file the document loads (stylesheets, images, fonts) goes through one URL
+fetcher, which serves files inside the allowed folders and ``data:`` URLs and
+refuses everything else without touching the network. WeasyPrint only logs a
+failed fetch and carries on, so the renderer collects the refusals and raises
+them once the document is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import mimetypes
+import os
+import pathlib
+import threading
+from urllib.parse import unquote, urlsplit
+
+# When neither the caller nor SOURCE_DATE_EPOCH gives a date: any fixed date keeps
+# builds byte-identical; "now" would not.
+FALLBACK_DATE = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+class RefusedResource(Exception):
+    """The document tried to load a URL it may not: raised inside the fetcher."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(reason)
+        self.url = url
+        self.reason = reason
+
+
+class RefusedResources(Exception):
+    """A render loaded (or tried to load) URLs it may not; lists all of them."""
+
+    def __init__(self, refused: list[tuple[str, str]]):
+        self.refused = refused
+        lines = "\n".join(f"  {reason}" for _, reason in refused)
+        super().__init__(f"the document tried to load files it may not:\n{lines}")
+
+
+class PdfRenderer:
+    """Renders HTML strings to PDF bytes; one renderer per build.
+
+    Holds one FontConfiguration and one URL fetcher, reused for every document, so
+    @font-face files are loaded once. Not thread-safe: use one per thread or process.
+    """
+
+    def __init__(self, allowed_roots: list[pathlib.Path]):
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.allowed_roots = [pathlib.Path(root).resolve() for root in allowed_roots]
+        self._fetcher = _make_fetcher(self.allowed_roots)
+        self._font_config = FontConfiguration()
+        self.refused: list[tuple[str, str]] = []
+        self.warnings: list[str] = []
+
+    def render(
+        self,
+        html: str,
+        base_url: pathlib.Path,
+        *,
+        created: datetime.datetime | None = None,
+    ) -> bytes:
+        """Return the PDF for ``html``; relative URLs resolve against ``base_url``.
+
+        Title, author, description, keywords and language come from the HTML
+        (<title>, <meta name=...>, <html lang>). The creation date is ``created``,
+        else <meta name="dcterms.created">, else SOURCE_DATE_EPOCH, else a fixed
+        date, so the same input always gives the same bytes.
+
+        Raises RefusedResources if the document tried to load anything outside the
+        allowed roots. WeasyPrint's warnings are left in ``self.warnings``.
+        """
+        from weasyprint import HTML
+
+        self._fetcher.refused.clear()
+        with _captured_warnings() as self.warnings:
+            document = HTML(
+                string=html,
+                # The trailing slash makes relative URLs resolve inside the folder.
+                base_url=pathlib.Path(base_url).resolve().as_uri() + "/",
+                url_fetcher=self._fetcher,
+            ).render(font_config=self._font_config)
+            metadata = document.metadata
+            if created is not None:
+                metadata.created = _w3c_date(created)
+            elif metadata.created is None:
+                metadata.created = _w3c_date(_default_date())
+            if metadata.modified is None:
+                metadata.modified = metadata.created
+            # pdf_identifier=True: the /ID is an MD5 of the content, so it is
+            # stable (the default writes no /ID at all).
+            pdf = document.write_pdf(pdf_identifier=True)
+        # Checked after writing: <link rel=attachment> files are fetched only then.
+        self.refused = list(self._fetcher.refused)
+        if self.refused:
+            raise RefusedResources(self.refused)
+        return pdf
+
+
+def _make_fetcher(roots: list[pathlib.Path]):
+    """Build the fetcher; a function, because its base class lives in weasyprint."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ProjectFetcher(URLFetcher):
+        """Serves files inside ``roots`` and data: URLs; refuses everything else."""
+
+        def __init__(self):
+            super().__init__()
+            self.refused: list[tuple[str, str]] = []
+
+        def fetch(self, url, headers=None):
+            try:
+                scheme = urlsplit(url).scheme.lower()
+                if scheme == "data":
+                    return super().fetch(url, headers)
+                if scheme == "file":
+                    return self._fetch_file(url)
+                raise RefusedResource(
+                    url,
+                    f"{url}: network access is not allowed; put the file in assets/",
+                )
+            except RefusedResource as refusal:
+                if (refusal.url, refusal.reason) not in self.refused:
+                    self.refused.append((refusal.url, refusal.reason))
+                raise
+
+        def _fetch_file(self, url):
+            parts = urlsplit(url)
+            # urllib would hand file://host/... to FTP: only local files are files.
+            if parts.netloc not in ("", "localhost"):
+                raise RefusedResource(url, f"{url}: files on other hosts are not allowed")
+            path = pathlib.Path(unquote(parts.path))
+            real = path.resolve()
+            if not any(real.is_relative_to(root) for root in roots):
+                shown = _shown(path, roots)
+                # A link inside the project that leads out names both ends.
+                reason = (
+                    f"{shown} is outside the project folder"
+                    if real == pathlib.Path(os.path.abspath(path))
+                    else f"{shown} points to {real}, outside the project folder"
+                )
+                raise RefusedResource(url, reason)
+            content_type, _ = mimetypes.guess_type(real.name)
+            headers = {"Content-Type": content_type or "application/octet-stream"}
+            return URLFetcherResponse(url, real.open("rb"), headers)
+
+    return ProjectFetcher()
+
+
+def _shown(path: pathlib.Path, roots: list[pathlib.Path]) -> str:
+    """The path as a user would write it: relative to a root if it lies in one."""
+    for root in roots:
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return str(path)
+
+
+def _default_date() -> datetime.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return FALLBACK_DATE
+    try:
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    except ValueError:
+        raise ValueError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
+        ) from None
+
+
+def _w3c_date(date: datetime.datetime) -> str:
+    """The form WeasyPrint's metadata expects; a naive date is taken as UTC."""
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=datetime.timezone.utc)
+    return date.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, messages: list[str]):
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _captured_warnings():
+    """Collect WeasyPrint's log messages (warning and above) from this thread."""
+    messages: list[str] = []
+    handler = _ListHandler(messages)
+    # The logger is global: keep only records from the thread that renders.
+    thread = threading.get_ident()
+    handler.addFilter(lambda record: record.thread == thread)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
