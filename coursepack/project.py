@@ -74,6 +74,7 @@ class _Loader:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self.broken_module_ids: set[str] = set()  # modules with errors of their own: not "missing"
 
     # -- reading files ---------------------------------------------------
 
@@ -100,7 +101,7 @@ class _Loader:
         sources = self.load_sources()
         glossary = self.load_glossary()
         formats = self.load_formats()
-        modules, docs = self.load_modules()
+        modules, docs = self.load_modules(sources)
         resolved: dict[str, Module] = {}
         for module_id, module in modules.items():
             resolved[module_id] = self.resolve_module(module, docs[module_id], sources, formats)
@@ -167,7 +168,7 @@ class _Loader:
                     formats[fmt.id] = fmt
         return formats
 
-    def load_modules(self) -> tuple[dict[str, Module], dict[str, YamlDocument]]:
+    def load_modules(self, sources: dict) -> tuple[dict[str, Module], dict[str, YamlDocument]]:
         modules: dict[str, Module] = {}
         docs: dict[str, YamlDocument] = {}
         for file in _module_files(self.root / CONTENT_DIR):
@@ -186,8 +187,10 @@ class _Loader:
                 continue
             data = dict(doc.data)
             data.setdefault("id", file.stem)
+            self.check_citations(doc, sources)
             module = self.checked(model, doc, data)
             if module is None:
+                self.broken_module_ids.add(str(data["id"]))
                 continue
             if module.id in modules:
                 first = docs[module.id]
@@ -211,12 +214,11 @@ class _Loader:
                 self.problems.append(doc.problem(("packs", index, "id"), f"pack id '{pack.id}' is used twice; pack ids name the output files"))
             seen.add(pack.id)
             for position, module_id in enumerate(pack.modules):
-                if module_id not in modules:
+                if module_id not in modules and module_id not in self.broken_module_ids:
                     self.problems.append(doc.problem(("packs", index, "modules", position),
                         f"pack '{pack.id}' lists module '{module_id}', which does not exist{suggest(module_id, modules)}"))
 
     def resolve_module(self, module: Module, doc: YamlDocument, sources: dict, formats: dict) -> Module:
-        self.check_citations(doc, sources)
         terms_key = "definitions" if isinstance(module, Debate) else "terms"
         for index, term in enumerate(getattr(module, terms_key)):
             if term.source and term.source not in sources:

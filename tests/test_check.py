@@ -1,0 +1,158 @@
+"""`coursepack check`: every mistake reported at once, as path:line:col: message."""
+import copy
+
+from conftest import CONFIG, DEBATE, TOPIC, run_cli, small_project, write_project
+
+
+def check_lines(root) -> tuple[int, list[str]]:
+    result = run_cli("check", root)
+    return result.exit_code, [line for line in result.stderr.splitlines() if not line.endswith("no PDF was written.")]
+
+
+def test_clean_project_passes(project):
+    result = run_cli("check", project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: 2 modules, 2 packs, 1 sources")
+
+
+def test_several_mistakes_are_all_reported_with_locations(tmp_path):
+    root = small_project(tmp_path, **{"content/thaw.yaml": """\
+        kind: topic
+        id: thaw
+        title: The Thaw
+        sectons:
+          - heading: One
+            body: Text
+        timeline:
+          - {date: 1962-13-45, event: Nothing}
+          - {event: No date}
+        questions:
+          - prompt: Why? [@nobody2000]
+            lines: 99
+        """})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines == [
+        "content/thaw.yaml:1:1: missing required field 'sections'",
+        "content/thaw.yaml:4:1: unknown key 'sectons' (did you mean 'sections'?)",
+        "content/thaw.yaml:8:12: date '1962-13-45' has no month 13",
+        "content/thaw.yaml:9:5: missing required field 'date' in timeline",
+        "content/thaw.yaml:11:13: citation 'nobody2000' is not in content/sources.yaml; add it there or fix the key",
+        "content/thaw.yaml:12:12: 'lines' should be less than or equal to 40",
+    ]
+
+
+def test_unknown_citation_key_is_reported_on_its_line(tmp_path):
+    root = small_project(tmp_path, **{"content/thaw.yaml": """\
+        kind: topic
+        title: The Thaw
+        sections:
+          - heading: One
+            body: |
+              First line.
+
+              Second line cites [@conquets1961, p. 4].
+        """})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines == ["content/thaw.yaml:8:1: citation 'conquets1961' is not in content/sources.yaml "
+                     "(did you mean 'conquest1961'?); add it there or fix the key"]
+
+
+def test_bare_at_word_is_not_a_citation(tmp_path):
+    topic = copy.deepcopy(TOPIC)
+    topic["summary"] = "Write to ms.rivera@school.org or @history_club."
+    assert check_lines(small_project(tmp_path, **{"content/thaw.yaml": topic}))[0] == 0
+
+
+def test_dangling_references_in_a_debate(tmp_path):
+    debate = copy.deepcopy(DEBATE)
+    debate["sides"]["pro"]["contentions"][0]["cards"][0]["cite"]["source"] = "@missing1999"
+    debate["rebuttals"].append({"answers": "ideolgy", "points": ["x"]})
+    debate["rebuttals"].append({"answers": "interests", "side": "con", "points": ["x"]})
+    debate["cross_examination"]["neg"] = ["?"]
+    debate["roles"][0]["side"] = "aff"
+    root = small_project(tmp_path, **{"content/debates/split.yaml": debate})
+    code, lines = check_lines(root)
+    assert code == 1
+    text = "\n".join(lines)
+    assert "source 'missing1999' is not in content/sources.yaml" in text
+    assert "rebuttal answers 'ideolgy', which is not a contention id in this debate (did you mean 'ideology'?)" in text
+    assert "rebuttal side 'con' must be the side opposite 'interests' (pro)" in text
+    assert "cross_examination side 'neg' is not a side of this debate" in text
+    assert "role 'Molotov' has side 'aff'" in text
+    assert all(line.startswith("content/debates/split.yaml:") for line in lines)
+
+
+def test_unknown_format_and_wrong_sides(tmp_path):
+    debate = copy.deepcopy(DEBATE)
+    debate["format"] = "clasroom"
+    root = small_project(tmp_path, **{"content/debates/split.yaml": debate})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines[0].startswith("content/debates/split.yaml:5:9: unknown debate format 'clasroom' (did you mean 'classroom'?)")
+
+    debate["format"] = {"id": "mine", "name": "Mine", "sides": {"gov": "Government", "opp": "Opposition"},
+                        "speeches": [{"name": "PM", "side": "gov", "minutes": 5}, {"name": "LO", "side": "opposition", "minutes": 5}]}
+    write_project(root, {"content/debates/split.yaml": debate})
+    code, lines = check_lines(root)
+    assert any("speech 'LO' has side 'opposition'; use one of both, gov, opp" in line for line in lines)
+
+    debate["format"]["speeches"][1]["side"] = "opp"
+    write_project(root, {"content/debates/split.yaml": debate})
+    code, lines = check_lines(root)
+    assert any("the sides must be exactly the format's sides: gov, opp (format 'mine'); found pro, con" in line for line in lines)
+
+
+def test_pack_lists_a_missing_module(tmp_path):
+    config = copy.deepcopy(CONFIG)
+    config["packs"][0]["modules"] = ["thaw", "splt"]
+    root = small_project(tmp_path, **{"coursepack.yaml": config})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines == ["coursepack.yaml:10:5: pack 'unit' lists module 'splt', which does not exist (did you mean 'split'?)"]
+
+
+def test_glossary_conflict_names_both_places(tmp_path):
+    root = small_project(tmp_path, **{"content/glossary.yaml": [{"term": "thaw", "definition": "Ice melting."}]})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines == ["content/thaw.yaml:31:3: term 'Thaw' is also defined, differently, at content/glossary.yaml:1; "
+                     "keep one definition or name the terms apart"]
+
+
+def test_unknown_style_and_bad_page(tmp_path):
+    config = copy.deepcopy(CONFIG)
+    config["citation_style"] = "chicago-autor-date"
+    code, lines = check_lines(small_project(tmp_path, **{"coursepack.yaml": config}))
+    assert code == 1
+    assert lines[0].startswith("coursepack.yaml:18:17: unknown citation style 'chicago-autor-date' (did you mean 'chicago-author-date'?)")
+    config["page"] = {"size": "tabloidish"}
+    code, lines = check_lines(small_project(tmp_path, **{"coursepack.yaml": config}))
+    assert any("page size 'tabloidish' is not one of letter, a4, a5, legal" in line for line in lines)
+
+
+def test_module_without_kind_and_empty_module(tmp_path):
+    root = small_project(tmp_path, **{"content/extra.yaml": "title: No kind\n", "content/empty.yaml": ""})
+    code, lines = check_lines(root)
+    assert lines == [
+        "content/empty.yaml: file is empty; write the module's content or delete the file",
+        "content/extra.yaml:1:1: missing required field 'kind' (topic or debate)",
+    ]
+
+
+def test_duplicate_module_id(tmp_path):
+    root = small_project(tmp_path, **{"content/copy.yaml": TOPIC})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert len(lines) == 1 and "module id 'thaw' is already used by" in lines[0]
+
+
+def test_no_project_is_a_usage_error(tmp_path):
+    result = run_cli("check", tmp_path)
+    assert result.exit_code == 2
+    assert "no coursepack.yaml in" in result.stderr
+
+
+def test_unknown_command_is_a_usage_error():
+    assert run_cli("bild").exit_code == 2
