@@ -156,3 +156,15 @@ def test_no_project_is_a_usage_error(tmp_path):
 
 def test_unknown_command_is_a_usage_error():
     assert run_cli("bild").exit_code == 2
+
+
+def test_check_does_not_import_weasyprint(project):
+    """`check` and `--help` stay fast: WeasyPrint is imported only to print."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from coursepack.__main__ import main; "
+            f"r = CliRunner().invoke(main, ['check', {str(project)!r}]); "
+            "print(r.exit_code, 'weasyprint' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "False"]

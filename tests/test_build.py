@@ -1,0 +1,137 @@
+"""`coursepack build` end to end: real PDFs opened with pypdf."""
+import copy
+import os
+import shutil
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import CONFIG, REPO, TOPIC, run_cli, small_project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = small_project(tmp_path_factory.mktemp("built") / "proj")
+    result = run_cli("build", root)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def text_of(path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def outline_titles(reader) -> list[str]:
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def test_build_writes_every_edition(built):
+    assert sorted(p.name for p in (built / "build").glob("*.pdf")) == ["brief.pdf", "unit-teacher.pdf", "unit.pdf"]
+
+
+def test_student_edition_content_and_structure(built):
+    reader = PdfReader(built / "build" / "unit.pdf")
+    text = text_of(built / "build" / "unit.pdf")
+    assert len(reader.pages) >= 4
+    for expected in ("The Unit", "The Secret Speech", "Nikita Khrushchev", "Why did the speech matter?",
+                     "Molotov would have kept the alliance.", "Conquest", "Glossary", "Bibliography"):
+        assert expected in text, expected
+    assert "ANSWER-KEY-TEXT" not in text
+    assert "TEACHER-NOTE-TEXT" not in text
+    assert "SECRET-BRIEFING" not in text
+    titles = outline_titles(reader)
+    assert "The Thaw" in titles and "The Secret Speech" in titles and "The Split" in titles
+
+
+def test_metadata(built):
+    meta = PdfReader(built / "build" / "unit.pdf").metadata
+    assert meta.title == "The Unit"
+    assert meta.author == "Ms. Test"
+    lang = PdfReader(built / "build" / "unit.pdf").trailer["/Root"].get("/Lang")
+    assert lang == "en"
+
+
+def test_teacher_edition_has_answers_and_notes(built):
+    text = text_of(built / "build" / "unit-teacher.pdf")
+    for expected in ("ANSWER-KEY-TEXT", "TEACHER-NOTE-TEXT", "SECRET-BRIEFING", "DEBATE-TEACHER-NOTE"):
+        assert expected in text, expected
+
+
+def test_citations_and_footnotes(built):
+    text = text_of(built / "build" / "unit.pdf")
+    assert "(Conquest 1961, 12)" in text
+    assert "At the Twentieth Party Congress." in text
+    assert "Power and Policy in the USSR" in text
+
+
+def test_brief_has_both_sides_and_rebuttals(built):
+    text = text_of(built / "build" / "brief.pdf")
+    for expected in ("Shared doctrine", "National interests", "Molotov opposed Tito", "Doctrine did not decide it.",
+                     "Why would Mao trust Molotov?"):
+        assert expected in text, expected
+    assert "SECRET-BRIEFING" not in text
+
+
+def test_same_input_gives_identical_bytes(built, tmp_path):
+    copy_root = small_project(tmp_path / "again")
+    assert run_cli("build", copy_root, "--pack", "unit").exit_code == 0
+    assert (copy_root / "build" / "unit.pdf").read_bytes() == (built / "build" / "unit.pdf").read_bytes()
+
+
+def test_content_errors_write_nothing_and_keep_old_pdfs(tmp_path):
+    root = small_project(tmp_path / "proj")
+    assert run_cli("build", root, "--pack", "brief").exit_code == 0
+    before = (root / "build" / "brief.pdf").read_bytes()
+    broken = copy.deepcopy(TOPIC)
+    broken["title"] = ["not", "text"]
+    root = small_project(tmp_path / "proj", **{"content/thaw.yaml": broken})
+    result = run_cli("build", root)
+    assert result.exit_code == 1
+    assert "content/thaw.yaml:4:1: 'title' must be text, not a list" in result.stderr
+    assert (root / "build" / "brief.pdf").read_bytes() == before
+    assert not (root / "build" / "unit.pdf").exists()
+    assert [p.name for p in (root / "build").iterdir()] == ["brief.pdf"]  # no temp files left
+
+
+def test_unknown_pack_is_a_usage_error(project):
+    result = run_cli("build", project, "--pack", "unti")
+    assert result.exit_code == 2
+    assert "no pack 'unti' in coursepack.yaml (did you mean 'unit'?)" in result.stderr
+
+
+def test_duplex_starts_chapters_on_right_hand_pages(tmp_path):
+    config = copy.deepcopy(CONFIG)
+    config["page"] = {"size": "a5", "duplex": True}
+    config["packs"] = [{"id": "unit", "modules": ["thaw", "split"]}]
+    root = small_project(tmp_path / "proj", **{"coursepack.yaml": config})
+    assert run_cli("build", root).exit_code == 0
+    reader = PdfReader(root / "build" / "unit.pdf")
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (420, 595)  # A5 in points
+    chapter_pages = [i for i, page in enumerate(reader.pages) if page.extract_text().startswith("MODULE")]
+    assert len(chapter_pages) == 2
+    assert all(i % 2 == 0 for i in chapter_pages)  # page index 0 is a right-hand page
+    assert reader.pages[1].extract_text().strip() == ""  # the cover's back is left blank
+    assert reader.pages[2].extract_text().startswith("Contents")
+
+
+def test_example_project_builds(tmp_path):
+    root = tmp_path / "example"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "coursepack.yaml", root)
+    result = run_cli("build", root)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (root / "build").glob("*.pdf"))
+    assert "khrushchev-unit.pdf" in names and "khrushchev-unit-teacher.pdf" in names
+    assert "molotov-split-brief.pdf" in names
+    assert len(PdfReader(root / "build" / "khrushchev-unit.pdf").pages) > 15
