@@ -5,6 +5,7 @@ CoursepackError carrying every problem found in every file.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
@@ -19,6 +20,7 @@ PROJECT_FILE = "coursepack.yaml"
 CONTENT_DIR = "content"
 SPECIAL_CONTENT_FILES = ("sources.yaml", "sources.json", "glossary.yaml")
 BUNDLED_FORMATS = Path(__file__).parent / "formats"
+_MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
 
 Module = Union[Topic, Debate]
 
@@ -187,7 +189,7 @@ class _Loader:
                 continue
             data = dict(doc.data)
             data.setdefault("id", file.stem)
-            self.check_citations(doc, sources)
+            self.check_prose(doc, sources)
             module = self.checked(model, doc, data)
             if module is None:
                 self.broken_module_ids.add(str(data["id"]))
@@ -228,23 +230,36 @@ class _Loader:
             return module
         return self.resolve_debate(module, doc, sources, formats)
 
-    def check_citations(self, doc: YamlDocument, sources: dict) -> None:
+    def check_prose(self, doc: YamlDocument, sources: dict) -> None:
+        """Citations and Markdown images in every text of a module."""
         for at, text in _strings(doc.data, ()):
             for key, line_offset, bracketed in prose.find_citations(text):
                 if bracketed and key not in sources:
                     self.problems.append(_inside(doc, at, text, line_offset, _unknown_source(key, sources, "citation")))
+            for match in _MARKDOWN_IMAGE.finditer(text):
+                alt, target = match.group(1).strip(), match.group(2)
+                problem = "an image needs alt text: ![what it shows](path)" if not alt else self.image_problem(target)
+                if problem:
+                    self.problems.append(_inside(doc, at, text, text.count("\n", 0, match.start()), problem))
+
+    def image_problem(self, target: str) -> Optional[str]:
+        """Why an image path cannot be used, or None when it is a file inside the project."""
+        if target.startswith("data:"):
+            return None
+        resolved = (self.root / target).resolve()
+        if ":" in target.split("/")[0] or not resolved.is_relative_to(self.root):
+            return f"image '{target}' is outside the project; copy it into assets/ and give a path like assets/map.png"
+        if not resolved.is_file():
+            return f"image '{target}' does not exist (paths are relative to the project folder)"
+        return None
 
     def check_figures(self, topic: Topic, doc: YamlDocument) -> None:
         for index, section in enumerate(topic.sections):
             if section.figure is None:
                 continue
-            at = ("sections", index, "figure", "image")
-            target = (self.root / section.figure.image).resolve()
-            if ":" in section.figure.image.split("/")[0] or not target.is_relative_to(self.root):
-                self.problems.append(doc.problem(at,
-                    f"image '{section.figure.image}' is outside the project; copy it into assets/ and give a path like assets/map.png"))
-            elif not target.is_file():
-                self.problems.append(doc.problem(at, f"image '{section.figure.image}' does not exist (paths are relative to the project folder)"))
+            problem = self.image_problem(section.figure.image)
+            if problem:
+                self.problems.append(doc.problem(("sections", index, "figure", "image"), problem))
 
     def resolve_debate(self, debate: Debate, doc: YamlDocument, sources: dict, formats: dict) -> Debate:
         fmt = self.resolve_format(debate, doc, formats)
@@ -364,11 +379,11 @@ def _strings(data: Any, at: tuple) -> Iterator[tuple[tuple, str]]:
 def _inside(doc: YamlDocument, at: tuple, text: str, line_offset: int, message: str) -> Problem:
     """A problem on line `line_offset` of a (possibly multi-line) text value."""
     pos = doc.where(at)
-    if not line_offset:
-        return Problem(doc.path, pos.line, pos.col, message)
-    # a block scalar (|) starts on the line after its indicator and ends with a newline
-    first_line = pos.line + (1 if text.endswith("\n") else 0)
-    return Problem(doc.path, first_line + line_offset, 1, message)
+    if text.endswith("\n"):  # a block scalar (|): its text starts on the line after the indicator
+        return Problem(doc.path, pos.line + 1 + line_offset, 1, message)
+    if line_offset:
+        return Problem(doc.path, pos.line + line_offset, 1, message)
+    return Problem(doc.path, pos.line, pos.col, message)
 
 
 def _unknown_source(key: str, sources: dict, what: str = "source") -> str:

@@ -168,3 +168,25 @@ def test_check_does_not_import_weasyprint(project):
             "print(r.exit_code, 'weasyprint' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "False"]
+
+
+def test_images_must_be_inside_the_project_and_have_alt_text(tmp_path):
+    root = small_project(tmp_path, **{"content/thaw.yaml": """\
+        kind: topic
+        title: The Thaw
+        sections:
+          - heading: One
+            body: |
+              A map: ![](assets/map.png)
+
+              ![The wall](../../etc/passwd) and ![Photo](assets/missing.png)
+            figure: {image: /etc/hostname, alt: Host}
+        """, "assets/map.png": b"\x89PNG"})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines == [
+        "content/thaw.yaml:6:1: an image needs alt text: ![what it shows](path)",
+        "content/thaw.yaml:8:1: image '../../etc/passwd' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:8:1: image 'assets/missing.png' does not exist (paths are relative to the project folder)",
+        "content/thaw.yaml:9:21: image '/etc/hostname' is outside the project; copy it into assets/ and give a path like assets/map.png",
+    ]
