@@ -167,7 +167,10 @@ class Bibliography:
         return f"{author} ({rest})" if rest else author
 
     def short(self, key: str, locator: Optional[str] = None) -> str:
-        """Plain text for evidence cards, the same in every style: `Conquest 1961, 215`."""
+        """Plain text for evidence cards, the same in every style: `Conquest 1961, 215`.
+
+        Registers the source as cited, so the bibliography lists it."""
+        self._citing.register(Citation([CitationItem(self._ids[key])]))
         text = f"{self.authors(key)} {self._year(key)}".strip()
         if locator:
             label, value = parse_locator(locator)

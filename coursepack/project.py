@@ -215,6 +215,10 @@ class _Loader:
             if pack.id in seen:
                 self.problems.append(doc.problem(("packs", index, "id"), f"pack id '{pack.id}' is used twice; pack ids name the output files"))
             seen.add(pack.id)
+            if pack.layout == "packet":
+                self.problems.append(doc.problem(("packs", index, "layout"),
+                    "the packet layout (one debater's packet) is not available in this version yet; "
+                    "use course-pack or brief"))
             for position, module_id in enumerate(pack.modules):
                 if module_id not in modules and module_id not in self.broken_module_ids:
                     self.problems.append(doc.problem(("packs", index, "modules", position),

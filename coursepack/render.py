@@ -14,7 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import citations, prose
-from .models import Debate, PackConfig, Term, Topic
+from .models import NAMED_PAGE_SIZES, Debate, PackConfig, Term, TimelineEvent, Topic
 from .project import Project
 
 
@@ -55,6 +55,7 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "edition": edition,
         "modules": modules,
         "glossary": pack_glossary(project, modules),
+        "timeline": pack_timeline(modules),
         "page_css": page_css(project),
         "_prose": prose.ProseRenderer(bibliography, known_keys=set(project.sources)),
         "cite_short": lambda cite: Markup.escape(bibliography.short(cite.source, cite.page)),
@@ -88,9 +89,21 @@ def pack_glossary(project: Project, modules) -> list[Term]:
     return [entries[key] for key in sorted(entries)]
 
 
+def pack_timeline(modules) -> list[TimelineEvent]:
+    """Every topic module's events in one chronology, for the back of the book."""
+    events = [event for module in modules if isinstance(module, Topic) for event in module.timeline]
+    return sorted(events, key=lambda event: event.sort_key)
+
+
 def page_css(project: Project) -> Markup:
+    """The paper size; the theme's print.css does the rest (margins, duplex mirroring)."""
     page = project.config.page
-    return Markup(f"<style>@page {{ size: {page.size} {page.orientation}; }}</style>")
+    if page.size in NAMED_PAGE_SIZES:
+        size = f"{page.size} {page.orientation}"
+    else:  # two lengths: CSS allows no orientation keyword after them
+        width, height = page.size.split()
+        size = f"{height} {width}" if page.orientation == "landscape" else f"{width} {height}"
+    return Markup(f"<style>@page {{ size: {size}; }}</style>")
 
 
 def side_label(module: Debate, side_key: str) -> str:
