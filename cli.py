@@ -37,7 +37,10 @@ def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...]) -> N
     with _reported(ctx):
         root = find_project(path)
         for built in build_project(root, pack_ids or None):
-            click.echo(f"wrote {built.path.relative_to(root)} ({built.size // 1024} KiB)")
+            shown = built.path.relative_to(root)
+            click.echo(f"wrote {shown} ({built.pages} pages)")
+            for warning in built.warnings:
+                click.echo(f"{shown}: warning: {warning}", err=True)
 
 
 @main.command()

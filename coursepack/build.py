@@ -32,7 +32,8 @@ class Job:
 @dataclass(frozen=True)
 class Built:
     path: Path
-    size: int  # bytes
+    pages: int
+    warnings: tuple[str, ...] = ()  # what WeasyPrint complained about (CSS it ignored, say)
 
 
 def check(root: Path) -> Project:
@@ -57,7 +58,7 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None) -> list[Built]:
             raise CoursepackError([Problem(job.path.relative_to(project.root).as_posix(), 0, 0, reason)
                                    for _, reason in refused.refused]) from None
         write_atomic(job.path, pdf)
-        built.append(Built(job.path, len(pdf)))
+        built.append(Built(job.path, renderer.page_count, tuple(renderer.warnings)))
     return built
 
 

@@ -59,6 +59,7 @@ class PdfRenderer:
         self._font_config = FontConfiguration()
         self.refused: list[tuple[str, str]] = []
         self.warnings: list[str] = []
+        self.page_count = 0  # pages of the last render
 
     def render(
         self,
@@ -97,6 +98,7 @@ class PdfRenderer:
             # pdf_identifier=True: the /ID is an MD5 of the content, so it is
             # stable (the default writes no /ID at all).
             pdf = document.write_pdf(pdf_identifier=True)
+        self.page_count = len(document.pages)
         # Checked after writing: <link rel=attachment> files are fetched only then.
         self.refused = list(self._fetcher.refused)
         if self.refused:

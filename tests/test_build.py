@@ -39,6 +39,22 @@ def test_build_writes_every_edition(built):
     assert sorted(p.name for p in (built / "build").glob("*.pdf")) == ["brief.pdf", "unit-teacher.pdf", "unit.pdf"]
 
 
+def test_build_reports_pages_and_no_renderer_warnings(tmp_path):
+    root = small_project(tmp_path / "proj")
+    result = run_cli("build", root, "--pack", "brief")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("wrote build/brief.pdf (")
+    assert result.stderr == ""  # WeasyPrint warnings would be printed there
+
+
+def test_bundled_fonts_are_embedded(built):
+    fonts = set()
+    for page in PdfReader(built / "build" / "unit.pdf").pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert fonts and all(name.startswith(("Theme-Serif", "Theme-Sans")) for name in fonts), fonts
+
+
 def test_student_edition_content_and_structure(built):
     reader = PdfReader(built / "build" / "unit.pdf")
     text = text_of(built / "build" / "unit.pdf")
