@@ -14,7 +14,7 @@ from . import citations, prose
 from .errors import CoursepackError, Problem, UsageError
 from .models import Debate, DebateFormat, Glossary, ProjectConfig, Term, Topic
 from .validation import suggest, validate
-from .yamlio import YamlDocument, load_yaml
+from .yamlio import YamlDocument, load_json, load_yaml
 
 PROJECT_FILE = "coursepack.yaml"
 CONTENT_DIR = "content"
@@ -87,6 +87,13 @@ class _Loader:
             self.problems.extend(exc.problems)
             return None
 
+    def read_json(self, file: Path) -> Optional[YamlDocument]:
+        try:
+            return load_json(file, self.rel(file))
+        except CoursepackError as exc:
+            self.problems.extend(exc.problems)
+            return None
+
     def rel(self, file: Path) -> str:
         return file.relative_to(self.root).as_posix()
 
@@ -121,7 +128,7 @@ class _Loader:
             file = self.root / CONTENT_DIR / name
             if not file.is_file():
                 continue
-            doc = self.read(file, allow_empty=True)
+            doc = self.read_json(file) if file.suffix == ".json" else self.read(file, allow_empty=True)
             if doc is None or doc.data is None:
                 continue
             items, at = doc.data, ()

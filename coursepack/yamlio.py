@@ -10,6 +10,7 @@ to check.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +111,34 @@ def load_yaml(file: Path, shown_as: str, *, allow_empty: bool = False) -> YamlDo
     """Load one YAML file into plain data with positions, or raise CoursepackError."""
     text = read_text(file, shown_as)
     return parse_yaml(text, shown_as, allow_empty=allow_empty)
+
+
+def load_json(file: Path, shown_as: str) -> YamlDocument:
+    """Load CSL JSON (as Zotero exports it); positions come from reading it as YAML."""
+    text = read_text(file, shown_as)
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        raise CoursepackError([Problem(shown_as, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]) from None
+    except ValueError as exc:  # a duplicate key
+        raise CoursepackError([Problem(shown_as, 0, 0, str(exc))]) from None
+    try:
+        # JSON is YAML, except that tabs may indent it: in valid JSON a tab is only whitespace
+        doc = parse_yaml(text.replace("\t", " "), shown_as)
+        if doc.data == data:
+            return doc
+    except CoursepackError:
+        pass
+    return YamlDocument(shown_as, data)  # no positions: messages point at the file
+
+
+def _no_duplicate_keys(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key '{key}' in a JSON object; remove one of them")
+        result[key] = value
+    return result
 
 
 def parse_yaml(text: str, shown_as: str, *, allow_empty: bool = False) -> YamlDocument:

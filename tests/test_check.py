@@ -190,3 +190,19 @@ def test_images_must_be_inside_the_project_and_have_alt_text(tmp_path):
         "content/thaw.yaml:8:1: image 'assets/missing.png' does not exist (paths are relative to the project folder)",
         "content/thaw.yaml:9:21: image '/etc/hostname' is outside the project; copy it into assets/ and give a path like assets/map.png",
     ]
+
+
+def test_sources_from_zotero_csl_json_with_tabs(tmp_path):
+    import json
+    items = [{"id": "taubman2003", "type": "book", "title": "Khrushchev: The Man and His Era",
+              "author": [{"family": "Taubman", "given": "William"}], "issued": {"date-parts": [[2003]]}}]
+    root = small_project(tmp_path, **{"content/sources.json": json.dumps(items, indent="\t")})
+    assert check_lines(root)[0] == 0
+    items.append({"id": "conquest1961", "type": "book", "title": "Again"})
+    write_project(root, {"content/sources.json": json.dumps(items, indent="\t")})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines == ["content/sources.json:21:9: source key 'conquest1961' is defined twice "
+                     "(also in content/sources.yaml); keep one"]
+    write_project(root, {"content/sources.json": '[{"id": "x",}]'})
+    assert check_lines(root)[1] == ["content/sources.json:1:13: not valid JSON: Expecting property name enclosed in double quotes"]
