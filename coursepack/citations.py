@@ -24,7 +24,7 @@ from typing import Optional
 import citeproc
 from citeproc import (Citation, CitationItem, CitationStylesBibliography,
                       CitationStylesStyle, Locator, formatter)
-from citeproc.model import ConditionFailed, FormatNumber, If, Name, Substitute
+from citeproc.model import ConditionFailed, FormatNumber, If, Label, Name, Names, Substitute
 from citeproc.source.json import CiteProcJSON
 
 STYLES_DIR = Path(__file__).parent / "styles"
@@ -432,7 +432,55 @@ def _patch_citeproc() -> None:
         if child.get("variable") is None and _prints_title(child, set()):
             context.get_layout().repressed.setdefault(_CSL_TEXT, []).append("title")
 
+    render_substitute = Substitute.render
+
+    def render_substitute_marked(self, item, context=None, **kwargs):
+        # lets the names printed by a substitute, also through its macros, know it
+        layout = (context if context is not None else self).get_layout()
+        layout.coursepack_substituting = layout.__dict__.get("coursepack_substituting", 0) + 1
+        try:
+            return render_substitute(self, item, context=context, **kwargs)
+        finally:
+            layout.coursepack_substituting -= 1
+
+    process_names = Names.process
+
+    def process_names_substituting(self, item, names_context=None, context=None, **kwargs):
+        # cs:substitute (CSL 1.0.2): a bare cs:names standing in for a missing author
+        # takes the cs:name, cs:et-al and cs:label of the cs:names it replaces, and
+        # the name variables a substitute prints are suppressed for the rest of the
+        # entry. citeproc-py did the first only for direct children of cs:substitute,
+        # not inside a cs:choose (where Chicago and MLA put editor and translator), and
+        # never suppressed names: an editor-only book came out as '(R. E. Zickel 1991)'
+        # and 'R. E. Zickel. 1991. ... 2nd ed. Edited by Raymond E. Zickel. ...'
+        stands_in_for = self.xpath_search("./ancestor::cs:substitute[1]/parent::cs:names")
+        if names_context is None and stands_in_for and self.name is None:
+            names_context = stands_in_for[0]
+        layout = (context if context is not None else self).get_layout()
+        repressed = _repressed(layout)
+        variables = self.get("variable", "")
+        roles = [role for role in variables.split() if role not in repressed.get(_CSL_NAMES, ())]
+        self.set("variable", " ".join(roles))  # a suppressed variable counts as empty
+        try:
+            text = process_names(self, item, names_context=names_context, context=context, **kwargs)
+        finally:
+            self.set("variable", variables)
+        if text and layout.__dict__.get("coursepack_substituting"):
+            repressed.setdefault(_CSL_NAMES, []).extend(role for role in roles if role in item.reference)
+        return text
+
+    def label_in_locale_case(self, text):
+        # text-case="title" on a label was never applied (citeproc-py passes no
+        # language, and title case is for English only): APA's '(ed.)' for '(Ed.)'.
+        # A label is a term of the output locale, so that locale's language counts.
+        if text:
+            return self.wrap(self.format(self.case(self.strip_periods(text), _locale_language(self))))
+        return None
+
     Name.initialize = initialize_unless_disabled
+    Names.process = process_names_substituting
+    Substitute.render = render_substitute_marked
+    Label.markup = label_in_locale_case
     Substitute.add_to_repressed_list = repress_substituted_title
     If.render = render_if_without_disambiguation
     If._is_numeric = _is_numeric
@@ -456,6 +504,23 @@ def _is_numeric(self, item) -> list[bool]:
 
 _CSL = "{http://purl.org/net/xbiblio/csl}"
 _CSL_TEXT = _CSL + "text"
+_CSL_NAMES = _CSL + "names"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _repressed(layout) -> dict:
+    """The variables suppressed in the entry being rendered (citeproc-py's `Layout.repressed`)."""
+    if not isinstance(getattr(layout, "repressed", None), dict):
+        layout.repressed = {}  # outside a citation or bibliography layout render
+    return layout.repressed
+
+
+def _locale_language(element) -> str:
+    """'en' for en-US output: the language of the first locale that says which it is."""
+    for locale in getattr(element.get_root(), "locales", None) or ():
+        if locale.get(_XML_LANG):
+            return locale.get(_XML_LANG)[:2]
+    return "en"
 
 
 def _prints_title(element, seen_macros: set) -> bool:

@@ -219,3 +219,82 @@ def test_output_is_deterministic():
         cites = [b.cite([CiteItem(key)]) for key in ("taubman2003", "conquest1961", "luthi2008")]
         return cites, b.entries(), b.entries(list(SOURCES))
     assert run() == run()
+
+
+# -- editors, translators and organizations standing in for the author (cs:substitute) --
+
+SUBSTITUTES = {
+    "zickel1991": {
+        "type": "book", "editor": [{"family": "Zickel", "given": "Raymond E."}],
+        "title": "Soviet Union: A Country Study", "edition": "2",
+        "publisher": "Federal Research Division, Library of Congress", "publisher-place": "Washington, DC",
+        "issued": {"date-parts": [[1991]]},
+    },
+    "pevear2007": {"type": "book", "translator": [{"family": "Pevear", "given": "Richard"}],
+                   "title": "Old Tales", "publisher": "Knopf", "issued": 2007},
+    "loc2001": {"type": "report", "author": [{"literal": "Library of Congress"}], "title": "Annual Report",
+                "publisher": "Library of Congress", "issued": 2001},
+    "marx1887": {"type": "book", "author": [{"family": "Marx", "given": "Karl"}],
+                 "editor": [{"family": "Engels", "given": "Friedrich"}],
+                 "translator": [{"family": "Moore", "given": "Samuel"}],
+                 "title": "Capital", "publisher": "Swan Sonnenschein", "issued": 1887},
+}
+
+
+def test_chicago_editor_in_place_of_author_takes_the_author_form_and_is_not_repeated():
+    b = Bibliography(SUBSTITUTES)
+    assert b.cite([CiteItem("zickel1991")]) == "(Zickel 1991)"
+    assert b.cite_narrative(CiteItem("zickel1991", "5")) == "Zickel (1991, 5)"
+    assert b.entries() == [
+        "Zickel, Raymond E., ed. 1991. <i>Soviet Union: A Country Study</i>. 2nd ed. "
+        "Federal Research Division, Library of Congress."]
+    # the same source again: suppression lasts for one entry only
+    assert b.reference("zickel1991") == b.entries()[0]
+
+
+def test_chicago_translator_organization_and_secondary_contributors():
+    b = Bibliography(SUBSTITUTES)
+    assert b.cite([CiteItem("pevear2007")]) == "(Pevear 2007)"
+    assert b.cite([CiteItem("loc2001")]) == "(Library of Congress 2001)"
+    assert b.reference("pevear2007") == "Pevear, Richard, trans. 2007. <i>Old Tales</i>. Knopf."
+    assert b.reference("loc2001") == "Library of Congress. 2001. <i>Annual Report</i>. Library of Congress."
+    # with an author, editor and translator are printed after the title as before
+    assert b.reference("marx1887") == ("Marx, Karl. 1887. <i>Capital</i>. Edited by Friedrich Engels. "
+                                       "Translated by Samuel Moore. Swan Sonnenschein.")
+
+
+def test_editor_in_place_of_author_sorts_under_the_editor():
+    b = Bibliography({**SUBSTITUTES, **SOURCES})
+    entries = b.entries(["zickel1991", "conquest1961", "pevear2007"])
+    assert [entry.split(",")[0] for entry in entries] == ["Conquest", "Pevear", "Zickel"]
+
+
+def test_apa_editor_and_translator_in_place_of_author():
+    b = Bibliography(SUBSTITUTES, "apa")
+    assert b.cite([CiteItem("zickel1991")]) == "(Zickel, 1991)"
+    assert b.reference("zickel1991") == ("Zickel, R. E. (Ed.). (1991). <i>Soviet Union: A Country Study</i> "
+                                         "(2nd ed.). Federal Research Division, Library of Congress.")
+    # a translator is not an APA author: the title moves up, the translator is printed once
+    assert b.reference("pevear2007") == "<i>Old Tales</i> (R. Pevear, Trans.). (2007). Knopf."
+    assert b.reference("marx1887") == \
+        "Marx, K. (1887). <i>Capital</i> (F. Engels, Ed.; S. Moore, Trans.). Swan Sonnenschein."
+    assert b.reference("loc2001") == "Library of Congress. (2001). <i>Annual Report</i>. Library of Congress."
+
+
+def test_apa_labels_are_title_cased_only_in_english():
+    assert "(Ed.)" in Bibliography(SUBSTITUTES, "apa").reference("zickel1991")
+    assert "(éd.)" in Bibliography(SUBSTITUTES, "apa", "fr").reference("zickel1991")
+
+
+def test_mla_editor_in_place_of_author():
+    b = Bibliography(SUBSTITUTES, "modern-language-association")
+    assert b.cite([CiteItem("zickel1991", "5")]) == "(Zickel 5)"
+    assert b.reference("zickel1991") == ("Zickel, Raymond E., editor. <i>Soviet Union: A Country Study</i>. "
+                                         "2nd ed., Federal Research Division, Library of Congress, 1991.")
+    assert b.reference("pevear2007") == "Pevear, Richard, translator. <i>Old Tales</i>. Knopf, 2007."
+
+
+def test_chicago_notes_editor_in_place_of_author():
+    b = Bibliography(SUBSTITUTES, "chicago-note-bibliography")
+    assert b.cite([CiteItem("zickel1991")]) == ("Raymond E. Zickel, ed., <i>Soviet Union: A Country Study</i>, "
+                                                "2nd ed. (Federal Research Division, Library of Congress, 1991).")
