@@ -7,6 +7,7 @@ they show comes in through the context built here.
 """
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 from typing import Optional
 
@@ -14,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import citations, prose
+from .errors import CoursepackError, Problem
 from .models import NAMED_PAGE_SIZES, Debate, PackConfig, Term, TimelineEvent, Topic
 from .project import Project
 
@@ -64,7 +66,41 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
             list(project.sources) if pack.bibliography == "all" else None)],
         "theme_url": lambda path: _theme_url(project, path),
     }
-    return env.get_template(f"{pack.layout}.html.j2").render(context)
+    try:
+        return env.get_template(f"{pack.layout}.html.j2").render(context)
+    except jinja2.TemplateError as exc:
+        raise CoursepackError([_template_problem(project, exc)]) from None
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        place = _template_frame(project, exc.__traceback__)
+        if place is None:  # not a template mistake: a bug of ours, let it surface
+            raise
+        raise CoursepackError([Problem(*place, f"template error: {exc}")]) from None
+
+
+def _template_problem(project: Project, exc: jinja2.TemplateError) -> Problem:
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return Problem(_template_name(project, exc.filename), exc.lineno or 0, 1 if exc.lineno else 0,
+                       f"template error: {exc.message}")
+    place = _template_frame(project, exc.__traceback__) or ("templates", 0, 0)
+    return Problem(*place, f"template error: {exc.message or exc}")
+
+
+def _template_frame(project: Project, tb) -> Optional[tuple[str, int, int]]:
+    """The innermost template line in a traceback (Jinja rewrites frames to point there)."""
+    for frame in reversed(traceback.extract_tb(tb)):
+        if frame.filename.endswith(".j2"):
+            return _template_name(project, frame.filename), frame.lineno or 0, 1
+    return None
+
+
+def _template_name(project: Project, filename: str) -> str:
+    """templates/... for the project's own templates, theme:... for the bundled ones."""
+    path = Path(filename).resolve()
+    if path.is_relative_to(project.root):
+        return path.relative_to(project.root).as_posix()
+    if path.is_relative_to(theme_dir().resolve()):
+        return "theme:" + path.relative_to(theme_dir().resolve()).as_posix()
+    return filename
 
 
 @jinja2.pass_context

@@ -1,0 +1,66 @@
+"""Template overrides: a project's templates/ comes first, the theme stays reachable as base/."""
+from pypdf import PdfReader
+
+from conftest import run_cli, small_project
+
+
+def test_override_extends_the_bundled_layout(tmp_path):
+    root = small_project(tmp_path / "proj", **{
+        "templates/brief.html.j2": """\
+            {% extends "base/brief.html.j2" %}
+            {% block head %}<meta name="keywords" content="debate club">{% endblock %}
+            """,
+        # the user's print.css replaces the theme's: this one loads no theme fonts
+        "templates/css/print.css": "body { font-family: serif; }\n",
+    })
+    result = run_cli("build", root, "--pack", "brief")
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(root / "build" / "brief.pdf")
+    assert reader.metadata["/Keywords"] == "debate club"
+    assert "Shared doctrine" in "".join(page.extract_text() for page in reader.pages)
+    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert not any("Theme-" in name for name in fonts)
+
+
+def test_override_replaces_a_part(tmp_path):
+    root = small_project(tmp_path / "proj", **{
+        "templates/parts/cover.html.j2": """\
+            {% macro cover(kind, subtitle=None) %}<section class="cover"><h1>OUR OWN COVER for {{ project.title }}</h1></section>{% endmacro %}
+            """,
+    })
+    result = run_cli("build", root, "--pack", "brief")
+    assert result.exit_code == 0, result.output
+    first_page = PdfReader(root / "build" / "brief.pdf").pages[0].extract_text()
+    assert "OUR OWN COVER for Test Unit" in first_page
+
+
+def test_template_errors_name_the_template_and_line(tmp_path):
+    root = small_project(tmp_path / "proj", **{
+        "templates/parts/cover.html.j2": """\
+            {% macro cover(kind, subtitle=None) %}
+            <h1>{{ project.titel }}</h1>
+            {% endmacro %}
+            """,
+        "templates/brief.html.j2": "{% extends 'base/brief.html.j2' %}{% block head %}{% if %}{% endblock %}",
+    })
+    result = run_cli("build", root, "--pack", "unit")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("templates/parts/cover.html.j2:2:1: template error: ")
+    assert "has no attribute 'titel'" in result.stderr
+    result = run_cli("build", root, "--pack", "brief")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("templates/brief.html.j2:1:1: template error: Expected an expression")
+
+
+def test_content_cannot_run_template_code(tmp_path):
+    import copy
+
+    from conftest import TOPIC
+    topic = copy.deepcopy(TOPIC)
+    topic["sections"][0]["body"] = "Sum: {{ 7*7 }} {% raw %} <script>alert(1)</script> <b>bold</b>"
+    root = small_project(tmp_path / "proj", **{"content/thaw.yaml": topic})
+    assert run_cli("build", root, "--pack", "unit").exit_code == 0
+    text = "".join(page.extract_text() for page in PdfReader(root / "build" / "unit.pdf").pages)
+    assert "Sum: {{ 7*7 }} {% raw %} <script>alert(1)</script> <b>bold</b>" in text
+    assert "49" not in text
