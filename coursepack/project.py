@@ -6,13 +6,14 @@ CoursepackError carrying every problem found in every file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
 from . import citations, prose
 from .errors import CoursepackError, Problem, UsageError
 from .models import Debate, DebateFormat, Glossary, ProjectConfig, Term, Topic
+from .sources import item_problems
 from .validation import suggest, validate
 from .yamlio import YamlDocument, load_json, load_yaml
 
@@ -33,7 +34,6 @@ class Project:
     sources: dict[str, dict]  # CSL-JSON items by id
     glossary: list[Term]  # the shared glossary (content/glossary.yaml)
     formats: dict[str, DebateFormat]
-    docs: dict[str, YamlDocument] = field(default_factory=dict)  # module id -> where it was written
 
     @property
     def template_dir(self) -> Optional[Path]:
@@ -119,7 +119,7 @@ class _Loader:
         self.check_glossary(glossary, modules, docs)
         if not config:
             return None
-        return Project(self.root, config, resolved, sources, glossary[0] if glossary else [], formats, docs)
+        return Project(self.root, config, resolved, sources, glossary[0] if glossary else [], formats)
 
     def load_sources(self) -> dict[str, dict]:
         sources: dict[str, dict] = {}
@@ -147,6 +147,8 @@ class _Loader:
                 else:
                     sources[key] = item
                     where[key] = self.rel(file)
+                    for inside, message in item_problems(item):
+                        self.problems.append(doc.problem(at + (index,) + inside, message))
         return sources
 
     def load_glossary(self) -> Optional[tuple[list[Term], YamlDocument]]:

@@ -206,3 +206,26 @@ def test_sources_from_zotero_csl_json_with_tabs(tmp_path):
                      "(also in content/sources.yaml); keep one"]
     write_project(root, {"content/sources.json": '[{"id": "x",}]'})
     assert check_lines(root)[1] == ["content/sources.json:1:13: not valid JSON: Expecting property name enclosed in double quotes"]
+
+
+def test_malformed_sources_are_reported(tmp_path):
+    root = small_project(tmp_path, **{"content/sources.yaml": """\
+        references:
+          - id: conquest1961
+            type: bok
+            author: Robert Conquest
+            title: Power and Policy in the USSR
+            issued: 1961
+          - id: untitled
+            type: book
+            editor: [{given: Raymond}]
+        """})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines == [
+        "content/sources.yaml:3:11: 'bok' is not a CSL type (did you mean 'book'?); use book, article-journal, chapter, webpage, ...",
+        "content/sources.yaml:4:13: 'author' must be a list of names such as [{family: Conquest, given: Robert}]",
+        "content/sources.yaml:6:13: 'issued' must look like {date-parts: [[1961]]} or [[1961, 5, 15]], or {raw: \"1961\"}",
+        "content/sources.yaml:7:5: source 'untitled' needs a 'title'",
+        "content/sources.yaml:9:14: each name in 'editor' needs 'family' (and usually 'given'), or 'literal' for an organization",
+    ]
