@@ -5,6 +5,7 @@ library itself never imports click.
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -57,27 +58,28 @@ def check(ctx: click.Context, path: Path | None) -> None:
                    f"{len(project.sources)} sources")
 
 
-class _reported:
+@contextlib.contextmanager
+def _reported(ctx: click.Context):
     """Print the library's errors as `path:line:col: message` lines and exit with their code."""
-
-    def __init__(self, ctx: click.Context):
-        self.debug = ctx.obj["debug"]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, traceback):
-        if error is None or self.debug or isinstance(error, (click.exceptions.Exit, KeyboardInterrupt)):
-            return False
-        if not isinstance(error, CoursepackError):
-            click.echo(f"coursepack: unexpected error ({kind.__name__}: {error}); "
-                       "run again with --debug to see where it happened, and please report it", err=True)
-            sys.exit(1)
+    try:
+        yield
+    except CoursepackError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         if len(error.problems) > 1:
             click.echo(f"{len(error.problems)} problems found; no PDF was written.", err=True)
         sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        if ctx.obj["debug"]:
+            raise
+        click.echo("interrupted; PDFs already written are complete, the others are unchanged", err=True)
+        sys.exit(130)
+    except Exception as error:
+        if ctx.obj["debug"]:
+            raise
+        click.echo(f"coursepack: unexpected error ({type(error).__name__}: {error}); "
+                   "run again with --debug to see where it happened, and please report it", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
