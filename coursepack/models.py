@@ -12,7 +12,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-NAMED_PAGE_SIZES = ("letter", "a4", "a5", "legal")
+NAMED_PAGE_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "legal": (215.9, 355.6)}
+_MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 _LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt|px)"
 _PAGE_SIZE = re.compile(rf"^{_LENGTH}\s+{_LENGTH}$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -58,6 +59,20 @@ class PageSettings(Model):
             return value
         raise ValueError(
             f"page size '{value}' is not one of letter, a4, a5, legal, nor two lengths such as \"210mm 297mm\"")
+
+    @property
+    def size_mm(self) -> tuple[float, float]:
+        """Width and height of the page as printed, in mm.
+
+        Two lengths are width and height as written; `landscape` turns the page
+        so that it is wider than tall."""
+        if self.size in NAMED_PAGE_SIZES:
+            width, height = NAMED_PAGE_SIZES[self.size]
+        else:
+            width, height = (float(length[:-2]) * _MM_PER_UNIT[length[-2:]] for length in self.size.split())
+        if self.orientation == "landscape" and width < height:
+            width, height = height, width
+        return round(width, 2), round(height, 2)
 
 
 class PackConfig(Model):

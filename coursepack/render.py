@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from . import citations, prose
 from .errors import CoursepackError, Problem
-from .models import NAMED_PAGE_SIZES, Debate, PackConfig, Term, TimelineEvent, Topic
+from .models import Debate, PackConfig, Term, TimelineEvent, Topic
 from .project import Project
 
 
@@ -133,13 +133,8 @@ def pack_timeline(modules) -> list[TimelineEvent]:
 
 def page_css(project: Project) -> Markup:
     """The paper size; the theme's print.css does the rest (margins, duplex mirroring)."""
-    page = project.config.page
-    if page.size in NAMED_PAGE_SIZES:
-        size = f"{page.size} {page.orientation}"
-    else:  # two lengths: CSS allows no orientation keyword after them
-        width, height = page.size.split()
-        size = f"{height} {width}" if page.orientation == "landscape" else f"{width} {height}"
-    return Markup(f"<style>@page {{ size: {size}; }}</style>")
+    width, height = project.config.page.size_mm
+    return Markup(f"<style>@page {{ size: {width:g}mm {height:g}mm; }}</style>")
 
 
 def side_label(module: Debate, side_key: str) -> str:
