@@ -174,7 +174,10 @@ class Bibliography:
         text = f"{self.authors(key)} {self._year(key)}".strip()
         if locator:
             label, value = parse_locator(locator)
-            text += f", {value if label == 'page' else ' '.join(str(locator).split())}"
+            if label == "page":  # a page range takes an en dash: 3-5 -> 3–5
+                text += ", " + re.sub(r"(?<=\d)\s*[-‐‑]+\s*(?=\d)", "–", value)
+            else:
+                text += ", " + " ".join(str(locator).split())
         return text
 
     def authors(self, key: str) -> str:

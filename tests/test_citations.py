@@ -298,3 +298,13 @@ def test_chicago_notes_editor_in_place_of_author():
     b = Bibliography(SUBSTITUTES, "chicago-note-bibliography")
     assert b.cite([CiteItem("zickel1991")]) == ("Raymond E. Zickel, ed., <i>Soviet Union: A Country Study</i>, "
                                                 "2nd ed. (Federal Research Division, Library of Congress, 1991).")
+
+
+def test_short_cite_page_ranges_take_an_en_dash():
+    from coursepack.citations import Bibliography
+
+    bib = Bibliography({"c": {"id": "c", "type": "book", "title": "T", "author": [{"family": "Conquest"}],
+                              "issued": {"date-parts": [[1961]]}}})
+    assert bib.short("c", "pp. 3-5") == "Conquest 1961, 3–5"
+    assert bib.short("c", "215") == "Conquest 1961, 215"
+    assert bib.short("c", "ch. 3") == "Conquest 1961, ch. 3"

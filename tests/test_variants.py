@@ -255,6 +255,6 @@ def test_long_question_starts_right_after_the_previous_one(rich):
 def test_debate_variants(rich):
     teacher = "\n".join(pages(rich / "unit-teacher.pdf"))
     assert "Bare Role" in teacher and "Goal Role" in teacher
-    assert "Only a card" in teacher and "3-5" in teacher
+    assert "Only a card" in teacher and "Conquest 1961, 3–5" in teacher
     assert "Only con question?" in teacher
     assert "Questions to ask the Proposition" not in teacher
