@@ -351,8 +351,5 @@ class Debate(Model):
         return [r for r in self.rebuttals if r.answers == contention_id]
 
 
-Module = Topic | Debate
-
-
 class Glossary(Model):
     entries: list[Term]

@@ -23,7 +23,7 @@ SPECIAL_CONTENT_FILES = ("sources.yaml", "sources.json", "glossary.yaml")
 BUNDLED_FORMATS = Path(__file__).parent / "formats"
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
 
-Module = Union[Topic, Debate]
+Module = Union[Topic, Debate]  # a content module of either kind
 
 
 @dataclass

@@ -156,26 +156,6 @@ def _collect_citations(children: Iterable[Token], first_line: int, env: dict, fo
             _collect_citations(note.get("tokens", []), first_line, env, found)
 
 
-def plain(text: Optional[str]) -> str:
-    """Markdown -> one line of plain text (PDF metadata, bookmarks); citations stay as written."""
-    env: dict = {"known_keys": None}
-    tokens = _parser("en").parse(str(text or ""), env)
-    words = [_plain_inline(token.children or []) for token in tokens if token.type == "inline"]
-    return " ".join(" ".join(words).split())
-
-
-def _plain_inline(children: list[Token]) -> str:
-    parts = []
-    for token in children:
-        if token.type in ("text", "code_inline", "citation"):
-            parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif token.type == "image":
-            parts.append(_plain_inline(token.children or []))
-    return "".join(parts)
-
-
 # -- the parser -----------------------------------------------------------------
 
 @functools.lru_cache(maxsize=None)

@@ -24,7 +24,7 @@ MAX_DEPTH = 50  # nesting deeper than any real content module
 MAX_ALIAS_NODES = 10_000  # nodes reachable through aliases (billion-laughs guard)
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a content module is text a person wrote
 
-Path_ = tuple  # a path into the document: keys and list indexes
+DocPath = tuple  # a path into the document: keys and list indexes
 
 
 @dataclass
@@ -39,10 +39,10 @@ class YamlDocument:
 
     path: str  # relative to the project, for messages
     data: Any
-    values: dict[Path_, Position] = field(default_factory=dict)
-    keys: dict[Path_, Position] = field(default_factory=dict)
+    values: dict[DocPath, Position] = field(default_factory=dict)
+    keys: dict[DocPath, Position] = field(default_factory=dict)
 
-    def where(self, at: Path_, *, key: bool = False) -> Position:
+    def where(self, at: DocPath, *, key: bool = False) -> Position:
         """The closest recorded position for `at`, walking up to a parent."""
         table = self.keys if key else self.values
         if at in table:
@@ -53,7 +53,7 @@ class YamlDocument:
                 return self.values[at]
         return Position(1, 1)
 
-    def problem(self, at: Path_, message: str, *, key: bool = False) -> Problem:
+    def problem(self, at: DocPath, message: str, *, key: bool = False) -> Problem:
         pos = self.where(at, key=key)
         return Problem(self.path, pos.line, pos.col, message)
 
@@ -192,6 +192,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str) -> Problem:
                    f"YAML syntax error: {exc.problem or 'not valid YAML'}; check the indentation and quoting here or on the line above")
 
 
+_PLAIN_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float")}
+
+
 class _Builder:
     """Turns composed nodes into plain values, recording every position."""
 
@@ -202,7 +205,7 @@ class _Builder:
         self.alias_nodes = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
-    def build(self, node: yaml.Node, at: Path_, depth: int) -> Any:
+    def build(self, node: yaml.Node, at: DocPath, depth: int) -> Any:
         pos = Position(node.start_mark.line + 1, node.start_mark.column + 1)
         self.doc.values[at] = pos
         if depth > MAX_DEPTH:
@@ -220,7 +223,7 @@ class _Builder:
             return [self.build(item, at + (i,), depth + 1) for i, item in enumerate(node.value)]
         return self.mapping(node, at, depth)
 
-    def mapping(self, node: yaml.MappingNode, at: Path_, depth: int) -> dict:
+    def mapping(self, node: yaml.MappingNode, at: DocPath, depth: int) -> dict:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key_pos = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -243,10 +246,10 @@ class _Builder:
         return result
 
     def scalar(self, node: yaml.ScalarNode, pos: Position) -> Any:
-        if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:null",
-                        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
-                        "tag:yaml.org,2002:float"):
-            return self.constructor.construct_object(node) if node.tag != "tag:yaml.org,2002:str" else node.value
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        if node.tag in _PLAIN_SCALAR_TAGS:
+            return self.constructor.construct_object(node)
         self.problems.append(Problem(self.doc.path, pos.line, pos.col,
             f"unsupported YAML tag {node.tag}; write plain text, numbers, lists and mappings"))
         return None

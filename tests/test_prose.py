@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from coursepack.citations import Bibliography
-from coursepack.prose import ProseRenderer, find_citations, plain
+from coursepack.prose import ProseRenderer, find_citations
 
 SOURCES = {
     "conquest1961": {
@@ -156,11 +156,6 @@ def test_find_citations_sees_unknown_bracketed_keys():
     assert find_citations("mail ms.rivera@school.org") == []
 
 
-def test_plain_text():
-    assert plain("A *Thaw* in `1956`: \"hope\"\n\nand ==more==.[^1]\n\n[^1]: hidden") == \
-        "A Thaw in 1956: “hope” and more."
-
-
 # -- properties --------------------------------------------------------------------
 
 markdownish = st.lists(st.sampled_from(list("ab <>/=*_`[]()@;:,.!^\n-\"'{}%&#|\\") +
@@ -175,7 +170,6 @@ def test_random_text_never_raises_nor_yields_script(text):
     for html in (prose.block(text), prose.inline(text)):
         assert "<script" not in html.lower()
     find_citations(text)
-    plain(text)
 
 
 def test_a_footnote_that_calls_itself_ends(prose):
