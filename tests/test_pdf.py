@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import pathlib
 import shutil
 import socket
 import struct
@@ -12,7 +13,8 @@ import pytest
 
 from coursepack.pdf import PdfRenderer, RefusedResources
 
-DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+# a font file that ships with the theme, so the test needs no system fonts
+FONT_FILE = pathlib.Path(__file__).resolve().parent.parent / "templates" / "fonts" / "LinLibertine_R.otf"
 DOT_DATA_URL = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
     "z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -179,9 +181,9 @@ def test_theme_folders_are_allowed_too(tmp_path, project):
 
 
 def test_font_face_is_embedded_with_harfbuzz_subsetting(renderer, project):
-    shutil.copy(DEJAVU, project / "assets")
+    shutil.copy(FONT_FILE, project / "assets")
     style = """<style>@font-face { font-family: "Coursepack Serif";
-                                   src: url(assets/DejaVuSerif.ttf) }
+                                   src: url(assets/LinLibertine_R.otf) }
                body { font-family: "Coursepack Serif" }</style>"""
 
     reader = read(renderer.render(page("<p>Hello</p>", head=style), project))
