@@ -10,11 +10,13 @@ import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .errors import CoursepackError, Problem
 from .models import PackConfig
+from .pdf import source_date
 from .project import Project, load_project
 from .render import make_environment, render_pack, theme_dir
 
@@ -47,8 +49,9 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None) -> list[Built]:
     jobs = plan(project, pack_ids)
     env = make_environment(project)
     documents = [render_pack(env, project, job.pack, job.edition) for job in jobs]
+    created = source_date()  # read once here, so a bad value is reported before any work
     built = []
-    for job, printed in zip(jobs, print_pdfs([project.root, theme_dir()], project.root, documents)):
+    for job, printed in zip(jobs, print_pdfs([project.root, theme_dir()], project.root, documents, created)):
         if printed.refused:
             raise CoursepackError([Problem(job.path.relative_to(project.root).as_posix(), 0, 0, reason)
                                    for reason in printed.refused])
@@ -67,7 +70,8 @@ class Printed:
     refused: tuple[str, ...]  # why resources were refused; when any, `pdf` is empty
 
 
-def print_pdfs(allowed_roots: list[Path], base_url: Path, documents: list[str]) -> Iterator[Printed]:
+def print_pdfs(allowed_roots: list[Path], base_url: Path, documents: list[str],
+               created: Optional[datetime] = None) -> Iterator[Printed]:
     """Render HTML documents to PDF, in order; on several cores, several at a time.
 
     Layout and PDF writing are pure CPU work in WeasyPrint, so separate processes
@@ -76,10 +80,11 @@ def print_pdfs(allowed_roots: list[Path], base_url: Path, documents: list[str]) 
     workers = min(len(documents), os.cpu_count() or 1)
     if workers < 2:
         _start_printer(allowed_roots)
-        yield from (_print(html, base_url) for html in documents)
+        yield from (_print(html, base_url, created) for html in documents)
         return
+    count = len(documents)
     with ProcessPoolExecutor(workers, initializer=_start_printer, initargs=(allowed_roots,)) as pool:
-        yield from pool.map(_print, documents, [base_url] * len(documents))
+        yield from pool.map(_print, documents, [base_url] * count, [created] * count)
 
 
 _printer = None  # this process's PdfRenderer
@@ -92,11 +97,11 @@ def _start_printer(allowed_roots: list[Path]) -> None:
     _printer = PdfRenderer(allowed_roots=allowed_roots)
 
 
-def _print(html: str, base_url: Path) -> Printed:
+def _print(html: str, base_url: Path, created: Optional[datetime]) -> Printed:
     from .pdf import RefusedResources
 
     try:
-        pdf = _printer.render(html, base_url=base_url)
+        pdf = _printer.render(html, base_url=base_url, created=created)
     except RefusedResources as refused:
         return Printed(b"", 0, (), tuple(reason for _, reason in refused.refused))
     return Printed(pdf, _printer.page_count, tuple(_printer.warnings), ())

@@ -21,9 +21,7 @@ import pathlib
 import threading
 from urllib.parse import unquote, urlsplit
 
-# When neither the caller nor SOURCE_DATE_EPOCH gives a date: any fixed date keeps
-# builds byte-identical; "now" would not.
-FALLBACK_DATE = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+from .errors import UsageError
 
 
 class RefusedResource(Exception):
@@ -91,8 +89,8 @@ class PdfRenderer:
             metadata = document.metadata
             if created is not None:
                 metadata.created = _w3c_date(created)
-            elif metadata.created is None:
-                metadata.created = _w3c_date(_default_date())
+            elif metadata.created is None and source_date() is not None:
+                metadata.created = _w3c_date(source_date())
             if metadata.modified is None:
                 metadata.modified = metadata.created
             # pdf_identifier=True: the /ID is an MD5 of the content, so it is
@@ -164,16 +162,17 @@ def _shown(path: pathlib.Path, roots: list[pathlib.Path]) -> str:
     return str(path)
 
 
-def _default_date() -> datetime.datetime:
+def source_date() -> datetime.datetime | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention; without it the PDF
+    carries no date at all ("now" would make every build differ)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
-        return FALLBACK_DATE
+        return None
     try:
         return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
     except ValueError:
-        raise ValueError(
-            f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
-        ) from None
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds; "
+                         "set it to a Unix time such as 1700000000, or unset it") from None
 
 
 def _w3c_date(date: datetime.datetime) -> str:

@@ -151,3 +151,14 @@ def test_example_project_builds(tmp_path):
     assert "khrushchev-unit.pdf" in names and "khrushchev-unit-teacher.pdf" in names
     assert "molotov-split-brief.pdf" in names
     assert len(PdfReader(root / "build" / "khrushchev-unit.pdf").pages) > 15
+
+
+def test_source_date_epoch_sets_the_pdf_date(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert run_cli("build", project, "--pack", "brief").exit_code == 0
+    assert PdfReader(project / "build" / "brief.pdf").metadata["/CreationDate"] == "D:20231114221320Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "last tuesday")
+    result = run_cli("build", project, "--pack", "brief")
+    assert result.exit_code == 2
+    assert result.stderr == ("coursepack: SOURCE_DATE_EPOCH='last tuesday' is not a whole number of seconds; "
+                             "set it to a Unix time such as 1700000000, or unset it\n")
