@@ -190,10 +190,14 @@ class _Loader:
                 self.problems.append(doc.problem((), "a module must be a mapping of keys (kind, id, title, ...)"))
                 continue
             kind = doc.data.get("kind")
-            model = {"topic": Topic, "debate": Debate}.get(kind)
+            model = {"topic": Topic, "debate": Debate}.get(kind) if isinstance(kind, str) else None
             if model is None:
-                message = ("missing required field 'kind' (topic or debate)" if kind is None
-                           else f"'kind' must be topic or debate, not '{kind}'{suggest(str(kind), ['topic', 'debate'])}")
+                if kind is None:
+                    message = "missing required field 'kind' (topic or debate)"
+                elif isinstance(kind, str):
+                    message = f"'kind' must be topic or debate, not '{kind}'{suggest(kind, ['topic', 'debate'])}"
+                else:
+                    message = "'kind' must be the word topic or debate"
                 self.problems.append(doc.problem(("kind",) if kind is not None else (), message))
                 continue
             data = dict(doc.data)

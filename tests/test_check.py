@@ -141,6 +141,14 @@ def test_module_without_kind_and_empty_module(tmp_path):
     ]
 
 
+def test_kind_must_be_a_known_word(tmp_path):
+    root = small_project(tmp_path, **{"content/a.yaml": "kind: topc\ntitle: A\n", "content/b.yaml": "kind: [topic]\ntitle: B\n"})
+    assert check_lines(root)[1] == [
+        "content/a.yaml:1:7: 'kind' must be topic or debate, not 'topc' (did you mean 'topic'?)",
+        "content/b.yaml:1:7: 'kind' must be the word topic or debate",
+    ]
+
+
 def test_duplicate_module_id(tmp_path):
     root = small_project(tmp_path, **{"content/copy.yaml": TOPIC})
     code, lines = check_lines(root)
