@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Optional
 
 from .errors import CoursepackError, Problem
 from .models import PackConfig
-from .pdf import source_date
+from .pdf import PdfRenderer, RefusedResources, source_date  # WeasyPrint itself loads only when printing
 from .project import Project, load_project
 from .render import make_environment, render_pack, theme_dir
 
@@ -91,15 +91,11 @@ _printer = None  # this process's PdfRenderer
 
 
 def _start_printer(allowed_roots: list[Path]) -> None:
-    from .pdf import PdfRenderer  # WeasyPrint is slow to import: only when printing
-
     global _printer
     _printer = PdfRenderer(allowed_roots=allowed_roots)
 
 
 def _print(html: str, base_url: Path, created: Optional[datetime]) -> Printed:
-    from .pdf import RefusedResources
-
     try:
         pdf = _printer.render(html, base_url=base_url, created=created)
     except RefusedResources as refused:

@@ -81,15 +81,11 @@ class _Loader:
     # -- reading files ---------------------------------------------------
 
     def read(self, file: Path, *, allow_empty: bool = False) -> Optional[YamlDocument]:
+        """A YAML file, or CSL JSON for a .json file; None (problems noted) when unreadable."""
         try:
+            if file.suffix == ".json":
+                return load_json(file, self.rel(file))
             return load_yaml(file, self.rel(file), allow_empty=allow_empty)
-        except CoursepackError as exc:
-            self.problems.extend(exc.problems)
-            return None
-
-    def read_json(self, file: Path) -> Optional[YamlDocument]:
-        try:
-            return load_json(file, self.rel(file))
         except CoursepackError as exc:
             self.problems.extend(exc.problems)
             return None
@@ -128,7 +124,7 @@ class _Loader:
             file = self.root / CONTENT_DIR / name
             if not file.is_file():
                 continue
-            doc = self.read_json(file) if file.suffix == ".json" else self.read(file, allow_empty=True)
+            doc = self.read(file, allow_empty=True)
             if doc is None or doc.data is None:
                 continue
             items, at = doc.data, ()
