@@ -58,6 +58,63 @@ def check(ctx: click.Context, path: Path | None) -> None:
                    f"{len(project.sources)} sources")
 
 
+@main.command()
+@click.argument("pack_id", metavar="PACK")
+@click.option("--roster", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The class list: a CSV file with a 'name' column (and side, role, period...).")
+@click.option("--combined", is_flag=True, help="Also write all packets as one print-ready file.")
+@click.option("--force", is_flag=True, help="Replace packet files that already exist.")
+@click.option("--project", "path", type=click.Path(file_okay=False, path_type=Path),
+              help="The project folder (default: here or a parent).")
+@click.pass_context
+def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, force: bool, path: Path | None) -> None:
+    """Write one personalized packet per student of ROSTER into build/packets/PACK/."""
+    from coursepack.packets import make_packets
+    from coursepack.project import find_project
+
+    with _reported(ctx):
+        root = find_project(path)
+        result = make_packets(root, pack_id, roster, combined=combined, force=force)
+        folder = result.packets[0].path.parent.relative_to(root)
+        click.echo(f"wrote {len(result.packets)} packets into {folder}/")
+        if result.combined:
+            click.echo(f"wrote {result.combined.relative_to(root)} ({result.combined_pages} pages)")
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def formats(ctx: click.Context, path: Path | None) -> None:
+    """List the debate formats (bundled and the project's own) with their speech order."""
+    from coursepack.project import available_formats
+    from coursepack.render import format_minutes
+
+    with _reported(ctx):
+        root = _project_or_none(path)
+        for fmt in available_formats(root):
+            sides = ", ".join(f"{key}: {label}" for key, label in fmt.sides.items())
+            prep = f"; prep {format_minutes(fmt.prep_minutes)} min a side" if fmt.prep_minutes else ""
+            click.echo(f"{fmt.id}  {fmt.name} ({sides}{prep})")
+            for number, speech in enumerate(fmt.speeches, 1):
+                side = fmt.sides.get(speech.side, "both sides")
+                click.echo(f"  {number:>2}. {speech.name} ({side}, {format_minutes(speech.minutes)} min)")
+
+
+def _project_or_none(path: Path | None) -> Path | None:
+    """The project folder if there is one: `formats` also works outside a project."""
+    from coursepack.errors import UsageError
+    from coursepack.project import find_project
+
+    try:
+        return find_project(path)
+    except UsageError:
+        if path is not None:
+            raise
+        return None
+
+
 @contextlib.contextmanager
 def _reported(ctx: click.Context):
     """Print the library's errors as `path:line:col: message` lines and exit with their code."""

@@ -18,7 +18,7 @@ from .errors import CoursepackError, Problem
 from .models import PackConfig
 from .pdf import PdfRenderer, RefusedResources, source_date  # WeasyPrint itself loads only when printing
 from .project import Project, load_project
-from .render import make_environment, render_pack, theme_dir
+from .render import make_environment, render_pack, template_for, theme_dir
 
 OUTPUT_DIR = "build"
 
@@ -30,6 +30,7 @@ class Job:
     pack: PackConfig
     edition: str
     path: Path
+    template: str
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,23 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None) -> list[Built]:
     project = load_project(root)
     jobs = plan(project, pack_ids)
     env = make_environment(project)
-    documents = [render_pack(env, project, job.pack, job.edition) for job in jobs]
-    created = source_date()  # read once here, so a bad value is reported before any work
+    documents = [render_pack(env, project, job.pack, job.edition, template=job.template) for job in jobs]
     built = []
-    for job, printed in zip(jobs, print_pdfs([project.root, theme_dir()], project.root, documents, created)):
-        if printed.refused:
-            raise CoursepackError([Problem(job.path.relative_to(project.root).as_posix(), 0, 0, reason)
-                                   for reason in printed.refused])
+    for job, printed in zip(jobs, print_documents(project, documents, [job.path for job in jobs])):
         write_atomic(job.path, printed.pdf)
         built.append(Built(job.path, printed.pages, printed.warnings))
     return built
+
+
+def print_documents(project: Project, documents: list[str], paths: list[Path]) -> Iterator["Printed"]:
+    """Print HTML documents of `project`; a refused resource (a file outside the
+    project, a network address) is an error naming the PDF it was for."""
+    created = source_date()  # read before any work, so a bad value is reported at once
+    for path, printed in zip(paths, print_pdfs([project.root, theme_dir()], project.root, documents, created)):
+        if printed.refused:
+            raise CoursepackError([Problem(path.relative_to(project.root).as_posix(), 0, 0, reason)
+                                   for reason in printed.refused])
+        yield printed
 
 
 @dataclass(frozen=True)
@@ -104,9 +112,16 @@ def _print(html: str, base_url: Path, created: Optional[datetime]) -> Printed:
 
 
 def plan(project: Project, pack_ids: Optional[Iterable[str]] = None) -> list[Job]:
+    """Every edition of every pack, and the cut-out role cards of packs whose debates have roles."""
     packs = [project.pack(pack_id) for pack_id in pack_ids] if pack_ids else project.config.packs
     out = project.root / OUTPUT_DIR
-    return [Job(pack, edition, out / output_name(pack.id, edition)) for pack in packs for edition in pack.editions]
+    jobs = []
+    for pack in packs:
+        jobs += [Job(pack, edition, out / output_name(pack.id, edition), template_for(pack, edition))
+                 for edition in pack.editions]
+        if any(getattr(project.modules[m], "roles", None) for m in pack.modules):
+            jobs.append(Job(pack, "teacher", out / f"{pack.id}-roles.pdf", "roles.html.j2"))
+    return jobs
 
 
 def output_name(pack_id: str, edition: str) -> str:

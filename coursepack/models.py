@@ -79,9 +79,12 @@ class PackConfig(Model):
     id: str
     title: Optional[str] = None
     modules: list[str] = Field(min_length=1)
-    editions: list[Literal["student", "teacher"]] = Field(default=["student"], min_length=1)
+    editions: list[Literal["student", "teacher", "judge"]] = Field(default=["student"], min_length=1)
     layout: Literal["course-pack", "brief", "packet"] = "course-pack"
     bibliography: Literal["cited", "all"] = "cited"
+    side: Optional[str] = None  # packet layout: print this side's case only (a roster row may override it)
+    card_text: Literal["full", "read-aloud"] = "full"  # read-aloud: only the highlighted words of each card
+    role_cards: Literal["sheet", "page"] = "sheet"  # build/<id>-roles.pdf: several cards a page, or one
 
     _check_id = field_validator("id")(_safe_id)
 

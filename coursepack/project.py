@@ -70,6 +70,15 @@ def load_project(root: Path) -> Project:
     return project
 
 
+def available_formats(root: Optional[Path] = None) -> list[DebateFormat]:
+    """The bundled debate formats and, for a project, its own formats/ (which win on the same id)."""
+    loader = _Loader(Path(root).resolve() if root else BUNDLED_FORMATS)  # the bundle has no formats/ inside
+    formats = loader.load_formats()
+    if loader.problems:
+        raise CoursepackError(loader.problems)
+    return list(formats.values())
+
+
 class _Loader:
     """Collects problems from every file instead of stopping at the first."""
 
@@ -224,14 +233,38 @@ class _Loader:
             if pack.id in seen:
                 self.problems.append(doc.problem(("packs", index, "id"), f"pack id '{pack.id}' is used twice; pack ids name the output files"))
             seen.add(pack.id)
-            if pack.layout == "packet":
-                self.problems.append(doc.problem(("packs", index, "layout"),
-                    "the packet layout (one debater's packet) is not available in this version yet; "
-                    "use course-pack or brief"))
             for position, module_id in enumerate(pack.modules):
                 if module_id not in modules and module_id not in self.broken_module_ids:
                     self.problems.append(doc.problem(("packs", index, "modules", position),
                         f"pack '{pack.id}' lists module '{module_id}', which does not exist{suggest(module_id, modules)}"))
+            debates = [modules[m] for m in pack.modules if isinstance(modules.get(m), Debate)]
+            complete = all(m in modules for m in pack.modules)  # else a missing module was reported
+            self.check_debate_pack(pack, doc, ("packs", index), debates, complete)
+
+    def check_debate_pack(self, pack, doc: YamlDocument, at: tuple, debates: list[Debate], complete: bool) -> None:
+        """Packets and judge editions exist only for debates; a packet's side must be a debate's side."""
+        if pack.layout == "packet" and "teacher" in pack.editions:
+            self.problems.append(doc.problem(at + ("editions",),
+                "a packet is what one debater takes into the round and has no teacher edition; "
+                "make a second pack with layout: brief for the coach's copy"))
+        if complete and not debates:
+            if pack.layout == "packet":
+                self.problems.append(doc.problem(at + ("layout",),
+                    f"pack '{pack.id}' is a packet but lists no debate module; add one, or use layout: course-pack"))
+            elif "judge" in pack.editions:
+                self.problems.append(doc.problem(at + ("editions",),
+                    f"pack '{pack.id}' has a judge edition but lists no debate module; remove 'judge' or add a debate"))
+        if pack.side is None:
+            return
+        if pack.layout != "packet":
+            self.problems.append(doc.problem(at + ("side",),
+                "'side' chooses the case a packet prints; it only applies to layout: packet"))
+            return
+        for debate in debates:
+            if pack.side not in debate.sides:
+                self.problems.append(doc.problem(at + ("side",),
+                    f"side '{pack.side}' is not a side of debate '{debate.id}'{suggest(pack.side, debate.sides)}; "
+                    f"sides: {', '.join(debate.sides)}"))
 
     def resolve_module(self, module: Module, doc: YamlDocument, sources: dict, formats: dict) -> Module:
         terms_key = "definitions" if isinstance(module, Debate) else "terms"

@@ -7,6 +7,7 @@ they show comes in through the context built here.
 """
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 from typing import Optional
@@ -18,6 +19,7 @@ from . import citations, prose
 from .errors import CoursepackError, Problem
 from .models import Debate, PackConfig, Term, TimelineEvent, Topic
 from .project import Project
+from .roster import Student
 
 
 def theme_dir() -> Path:
@@ -42,19 +44,34 @@ def make_environment(project: Project) -> jinja2.Environment:
     )
     env.filters["md"] = _md_block
     env.filters["md_inline"] = _md_inline
+    env.filters["read_aloud"] = _read_aloud
     env.globals["format_minutes"] = format_minutes
     env.globals["side_label"] = side_label
     return env
 
 
-def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edition: str) -> str:
-    """The complete HTML document for one PDF."""
+def template_for(pack: PackConfig, edition: str) -> str:
+    """The judge's edition has its own template whatever the layout; others follow the layout."""
+    return "judge.html.j2" if edition == "judge" else f"{pack.layout}.html.j2"
+
+
+def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edition: str, *,
+                template: Optional[str] = None, student: Optional[Student] = None, side: Optional[str] = None,
+                part: str = "whole", front_pages: int = 1) -> str:
+    """The complete HTML document for one PDF.
+
+    `student`, `side`, `part` and `front_pages` serve packets (see packet.html.j2):
+    the side printed is `side`, else the student's, else the pack's, else both."""
     bibliography = citations.Bibliography(project.sources, project.config.citation_style, project.config.language)
     modules = [project.modules[module_id] for module_id in pack.modules]
     context = {
         "project": project.config,
         "pack": pack,
         "edition": edition,
+        "student": student,
+        "packet_side": side or (student.side if student else None) or pack.side,
+        "part": part,
+        "front_pages": front_pages,
         "modules": modules,
         "glossary": pack_glossary(project, modules),
         "timeline": pack_timeline(modules),
@@ -67,7 +84,7 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "theme_url": lambda path: _theme_url(project, path),
     }
     try:
-        return env.get_template(f"{pack.layout}.html.j2").render(context)
+        return env.get_template(template or template_for(pack, edition)).render(context)
     except jinja2.TemplateError as exc:
         raise CoursepackError([_template_problem(project, exc)]) from None
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
@@ -111,6 +128,20 @@ def _md_block(context, text: Optional[str]) -> Markup:
 @jinja2.pass_context
 def _md_inline(context, text: Optional[str]) -> Markup:
     return context["_prose"].inline(text)
+
+
+_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==", re.DOTALL)
+
+
+@jinja2.pass_context
+def _read_aloud(context, text: str) -> Markup:
+    """Only the highlighted (==...==) words of a card, joined by ellipses: what is said
+    in the round. A card with nothing highlighted is read in full."""
+    spoken = _HIGHLIGHT.findall(text)
+    if not spoken:
+        return context["_prose"].block(text)
+    joined = Markup(" … ").join(context["_prose"].inline(" ".join(part.split())) for part in spoken)
+    return Markup('<p class="read-aloud">') + joined + Markup("</p>")
 
 
 def pack_glossary(project: Project, modules) -> list[Term]:

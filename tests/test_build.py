@@ -36,7 +36,8 @@ def outline_titles(reader) -> list[str]:
 
 
 def test_build_writes_every_edition(built):
-    assert sorted(p.name for p in (built / "build").glob("*.pdf")) == ["brief.pdf", "unit-teacher.pdf", "unit.pdf"]
+    assert sorted(p.name for p in (built / "build").glob("*.pdf")) == [
+        "brief-roles.pdf", "brief.pdf", "unit-roles.pdf", "unit-teacher.pdf", "unit.pdf"]
 
 
 def test_build_reports_pages_and_no_renderer_warnings(tmp_path):
@@ -116,7 +117,7 @@ def test_content_errors_write_nothing_and_keep_old_pdfs(tmp_path):
     assert "content/thaw.yaml:4:1: 'title' must be text, not a list" in result.stderr
     assert (root / "build" / "brief.pdf").read_bytes() == before
     assert not (root / "build" / "unit.pdf").exists()
-    assert [p.name for p in (root / "build").iterdir()] == ["brief.pdf"]  # no temp files left
+    assert sorted(p.name for p in (root / "build").iterdir()) == ["brief-roles.pdf", "brief.pdf"]  # no temp files
 
 
 def test_unknown_pack_is_a_usage_error(project):

@@ -1,0 +1,72 @@
+"""Put PDFs together with pypdf: a student's own front pages in front of the
+shared body, and every packet of a class into one print-ready file.
+
+Rendering is the expensive part (about a second a packet); stitching pages
+that were rendered once costs a few milliseconds, and pypdf keeps the body's
+outline, its internal links and their destinations.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Optional
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+
+
+def stitch(front: bytes, body: bytes, front_pages: int, title: Optional[str] = None) -> bytes:
+    """`front` followed by the pages of `body` after its first `front_pages`
+    (which stood in for the front while the body was laid out)."""
+    body_reader = PdfReader(io.BytesIO(body))
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
+    writer.append(body_reader, pages=(front_pages, len(body_reader.pages)))
+    _copy_document_info(body_reader, writer, title)
+    return _finished(writer, front, body)
+
+
+def combine(packets: list[bytes], title: str, duplex: bool) -> bytes:
+    """One file of many packets, each under its own bookmark; with duplex, a blank
+    page after an odd-length packet so that the next starts on a fresh sheet."""
+    writer = PdfWriter()
+    first_reader = None
+    for number, data in enumerate(packets, 1):
+        reader = PdfReader(io.BytesIO(data))
+        first_reader = first_reader or reader
+        start = len(writer.pages)
+        writer.append(reader, import_outline=False)
+        name = reader.metadata.title if reader.metadata and reader.metadata.title else f"Packet {number}"
+        writer.add_outline_item(name, start)
+        if duplex and len(reader.pages) % 2:
+            last = writer.pages[-1]
+            writer.add_blank_page(width=last.mediabox.width, height=last.mediabox.height)
+    if first_reader is not None:
+        _copy_document_info(first_reader, writer, title)
+    return _finished(writer, *packets)
+
+
+def page_count(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _copy_document_info(reader: PdfReader, writer: PdfWriter, title: Optional[str]) -> None:
+    """Title, author, language and the rest come from the body WeasyPrint wrote."""
+    info = {key: value for key, value in (reader.metadata or {}).items() if isinstance(value, str)}
+    if title:
+        info["/Title"] = title
+    writer.add_metadata(info)
+    language = reader.trailer["/Root"].get("/Lang")
+    if language:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(str(language))
+    writer.page_mode = "/UseOutlines"
+
+
+def _finished(writer: PdfWriter, *inputs: bytes) -> bytes:
+    """The PDF's bytes, with a file identifier derived from the inputs, so that the
+    same input gives the same file (pypdf has no public setter for /ID)."""
+    digest = hashlib.md5(b"".join(inputs)).digest()
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
