@@ -37,7 +37,7 @@ def combine(packets: list[bytes], title: str, duplex: bool) -> bytes:
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
         name = reader.metadata.title if reader.metadata and reader.metadata.title else f"Packet {number}"
-        writer.add_outline_item(name, start)
+        writer.add_outline_item(title=name, page_number=start)
         if duplex and len(reader.pages) % 2:
             last = writer.pages[-1]
             writer.add_blank_page(width=last.mediabox.width, height=last.mediabox.height)
