@@ -151,6 +151,7 @@ def test_example_project_builds(tmp_path):
     names = sorted(p.name for p in (root / "build").glob("*.pdf"))
     assert "khrushchev-unit.pdf" in names and "khrushchev-unit-teacher.pdf" in names
     assert "molotov-split-brief.pdf" in names
+    assert {"molotov-split-brief-judge.pdf", "molotov-split-brief-roles.pdf", "molotov-packet.pdf"} <= set(names)
     assert len(PdfReader(root / "build" / "khrushchev-unit.pdf").pages) > 15
 
 

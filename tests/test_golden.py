@@ -10,15 +10,17 @@ import pytest
 from coursepack.project import load_project
 from coursepack.render import make_environment, render_pack, theme_dir
 
-from conftest import small_project
+from conftest import CONFIG, small_project
 
 GOLDEN = Path(__file__).parent / "golden"
-CASES = [("unit", "student"), ("unit", "teacher"), ("brief", "student")]
+CASES = [("unit", "student"), ("unit", "teacher"), ("brief", "student"), ("brief", "judge"), ("packet", "student")]
+PACKET = {"id": "packet", "modules": ["split"], "layout": "packet", "side": "pro"}
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    root = small_project(tmp_path_factory.mktemp("golden") / "proj")
+    config = dict(CONFIG, packs=CONFIG["packs"] + [PACKET])
+    root = small_project(tmp_path_factory.mktemp("golden") / "proj", **{"coursepack.yaml": config})
     project = load_project(root)
     env = make_environment(project)
     theme_uri = theme_dir().resolve().as_uri()

@@ -145,6 +145,26 @@ def test_ballots(formats):
     assert "For" in by_format["mine"] and "Against" in by_format["mine"]
 
 
+def format_data(fmt):
+    from coursepack.project import BUNDLED_FORMATS
+    import yaml
+    if isinstance(fmt, dict):
+        return fmt
+    return MINE_FORMAT if fmt == "mine" else yaml.safe_load((BUNDLED_FORMATS / f"{fmt}.yaml").read_text())
+
+
+def test_time_table_of_every_format_lists_speeches_sides_and_minutes(formats):
+    tables = [text for text in pages(formats) if "Time table" in text and "Total speaking time" in text]
+    assert len(tables) == len(FORMATS) + 2
+    for text, fmt in zip(tables, FORMATS + [INLINE_FORMAT, "mine"]):
+        data = format_data(fmt)
+        for number, speech in enumerate(data["speeches"], 1):
+            side = data["sides"].get(speech["side"], "Both")
+            assert f"{number} {speech['name']} {side} {speech['minutes']:g}" in text, (fmt, speech)
+        total = sum(speech["minutes"] for speech in data["speeches"])
+        assert f"Total speaking time {total:g}" in text, fmt
+
+
 def test_inline_format_time_table(formats):
     text = "\n".join(pages(formats))
     assert "Inline three a side" in text and "Our club format" in text
