@@ -15,15 +15,37 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
 
 
-def stitch(front: bytes, body: bytes, front_pages: int, title: Optional[str] = None) -> bytes:
-    """`front` followed by the pages of `body` after its first `front_pages`
-    (which stood in for the front while the body was laid out)."""
-    body_reader = PdfReader(io.BytesIO(body))
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
-    writer.append(body_reader, pages=(front_pages, len(body_reader.pages)))
-    _copy_document_info(body_reader, writer, title)
-    return _finished(writer, front, body)
+class Stitcher:
+    """Puts each student's front pages (from the one document of all fronts) in front
+    of the body laid out for them. Parsed PDFs are kept: many students share a body."""
+
+    def __init__(self, fronts: bytes):
+        self.fronts = PdfReader(io.BytesIO(fronts))
+        self.fronts_bytes = fronts
+        self.bodies: dict[int, tuple[bytes, PdfReader]] = {}
+
+    def stitch(self, span: tuple[int, int], body: bytes, title: Optional[str] = None) -> bytes:
+        """Pages `span` of the fronts, then the body after as many stand-in pages."""
+        start, end = span
+        body_reader = self._reader(body)
+        writer = PdfWriter()
+        writer.append(self.fronts, pages=(start, end), import_outline=False)
+        writer.append(body_reader, pages=(end - start, len(body_reader.pages)))
+        _copy_document_info(body_reader, writer, title)
+        return _finished(writer, self.fronts_bytes, str(span).encode(), body)
+
+    def _reader(self, body: bytes) -> PdfReader:
+        cached = self.bodies.get(id(body))
+        if cached is None or cached[0] is not body:
+            cached = self.bodies[id(body)] = (body, PdfReader(io.BytesIO(body)))
+        return cached[1]
+
+
+def anchor_pages(pdf: bytes, names: list[str]) -> list[int]:
+    """The page (0-based) each named anchor of a WeasyPrint PDF is on."""
+    reader = PdfReader(io.BytesIO(pdf))
+    destinations = reader.named_destinations
+    return [reader.get_destination_page_number(destinations[name]) for name in names]
 
 
 def combine(packets: list[bytes], title: str, duplex: bool) -> bytes:

@@ -54,23 +54,30 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     _refuse_to_overwrite(project, targets + ([combined_path] if combined_path else []), force)
 
     env = make_environment(project)
-    fronts = [render_pack(env, project, pack, "student", student=student, part="front") for student in students]
-    printed_fronts = list(print_documents(project, fronts, targets))
-    warnings = {w for printed in printed_fronts for w in printed.warnings}
-
-    # One body per (side, number of front pages); most classes need two or three.
-    variants = sorted({(student.side or pack.side or "", front.pages)
-                       for student, front in zip(students, printed_fronts)})
-    bodies_html = [render_pack(env, project, pack, "student", side=side or None, part="body", front_pages=pages)
-                   for side, pages in variants]
-    bodies = dict(zip(variants, print_documents(project, bodies_html, [folder] * len(variants))))
-    warnings |= {w for printed in bodies.values() for w in printed.warnings}
+    # Every student's front (cover, own role card) in one document: one layout
+    # instead of one per student. Each front starts at its own anchor, front-N.
+    fronts_html = render_pack(env, project, pack, "student", students=students, part="fronts")
+    # One body per (side, pages standing in for the front): a front is its cover and,
+    # with a role, the role card; in duplex a front fills whole sheets. Guess the
+    # fronts' lengths so that fronts and bodies are laid out side by side, then check.
+    sheet = 2 if project.config.page.duplex else 1
+    guessed = {_body_key(pack, student, 2 if student.role else 1, sheet) for student in students}
+    printed = list(print_documents(project, [fronts_html] + [_body_html(env, project, pack, key) for key in sorted(guessed)],
+                                   [folder] * (1 + len(guessed))))
+    fronts, bodies = printed[0], dict(zip(sorted(guessed), printed[1:]))
+    spans = _front_spans(fronts.pdf, len(students))
+    keys = [_body_key(pack, student, end - start, sheet) for student, (start, end) in zip(students, spans)]
+    missing = sorted(set(keys) - set(bodies))  # a role card longer than a page
+    bodies.update(zip(missing, print_documents(project, [_body_html(env, project, pack, key) for key in missing],
+                                               [folder] * len(missing))))
+    warnings = {w for document in (fronts, *bodies.values()) for w in document.warnings}
 
     title = pack.title or debates[0].title
+    stitcher = assemble.Stitcher(fronts.pdf)
     packets, files = [], []
-    for student, front, target in zip(students, printed_fronts, targets):
-        body = bodies[(student.side or pack.side or "", front.pages)]
-        pdf = assemble.stitch(front.pdf, body.pdf, front.pages, title=f"{title}: {student.name}")
+    for student, span, target, key in zip(students, spans, targets, keys):
+        body = bodies[key]
+        pdf = stitcher.stitch(span, body.pdf, title=f"{title}: {student.name}")
         files.append(pdf)
         packets.append(Packet(student, target, body.pages))  # the front replaced as many stand-in pages
     for packet, pdf in zip(packets, files):
@@ -81,6 +88,23 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
         write_atomic(combined_path, whole)
         combined_pages = assemble.page_count(whole)
     return PacketsResult(packets, combined_path, combined_pages, tuple(sorted(warnings)))
+
+
+def _body_key(pack, student: Student, front_pages: int, sheet: int) -> tuple[str, int]:
+    """Which body a student's packet uses: their side, and the pages their front takes."""
+    return student.side or pack.side or "", -(-front_pages // sheet) * sheet
+
+
+def _body_html(env, project: Project, pack, key: tuple[str, int]) -> str:
+    side, front_pages = key
+    return render_pack(env, project, pack, "student", side=side or None, part="body", front_pages=front_pages)
+
+
+def _front_spans(fronts_pdf: bytes, count: int) -> list[tuple[int, int]]:
+    """(first page, end) of each student's front in the document of all fronts."""
+    starts = assemble.anchor_pages(fronts_pdf, [f"front-{number}" for number in range(1, count + 1)])
+    ends = starts[1:] + [assemble.page_count(fronts_pdf)]
+    return list(zip(starts, ends))
 
 
 def _shown(project: Project, path: Path) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import traceback
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -57,11 +57,12 @@ def template_for(pack: PackConfig, edition: str) -> str:
 
 def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edition: str, *,
                 template: Optional[str] = None, student: Optional[Student] = None, side: Optional[str] = None,
-                part: str = "whole", front_pages: int = 1) -> str:
+                students: Sequence[Student] = (), part: str = "whole", front_pages: int = 1) -> str:
     """The complete HTML document for one PDF.
 
-    `student`, `side`, `part` and `front_pages` serve packets (see packet.html.j2):
-    the side printed is `side`, else the student's, else the pack's, else both."""
+    `student`, `side`, `students`, `part` and `front_pages` serve packets (see
+    packet.html.j2): the side printed is `side`, else the student's, else the
+    pack's, else both."""
     bibliography = citations.Bibliography(project.sources, project.config.citation_style, project.config.language)
     modules = [project.modules[module_id] for module_id in pack.modules]
     context = {
@@ -69,6 +70,7 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "pack": pack,
         "edition": edition,
         "student": student,
+        "students": students,
         "packet_side": side or (student.side if student else None) or pack.side,
         "part": part,
         "front_pages": front_pages,
