@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from typing import Optional
+from pathlib import Path
+from typing import Iterable, Optional
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
@@ -32,7 +33,7 @@ class Stitcher:
         writer.append(self.fronts, pages=(start, end), import_outline=False)
         writer.append(body_reader, pages=(end - start, len(body_reader.pages)))
         _copy_document_info(body_reader, writer, title)
-        return _finished(writer, self.fronts_bytes, str(span).encode(), body)
+        return _finished(writer, [self.fronts_bytes, str(span).encode(), body])
 
     def _reader(self, body: bytes) -> PdfReader:
         cached = self.bodies.get(id(body))
@@ -48,13 +49,13 @@ def anchor_pages(pdf: bytes, names: list[str]) -> list[int]:
     return [reader.get_destination_page_number(destinations[name]) for name in names]
 
 
-def combine(packets: list[bytes], title: str, duplex: bool) -> bytes:
+def combine(packets: list[Path], title: str, duplex: bool) -> bytes:
     """One file of many packets, each under its own bookmark; with duplex, a blank
     page after an odd-length packet so that the next starts on a fresh sheet."""
     writer = PdfWriter()
     first_reader = None
-    for number, data in enumerate(packets, 1):
-        reader = PdfReader(io.BytesIO(data))
+    for number, path in enumerate(packets, 1):
+        reader = PdfReader(path)
         first_reader = first_reader or reader
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
@@ -65,7 +66,7 @@ def combine(packets: list[bytes], title: str, duplex: bool) -> bytes:
             writer.add_blank_page(width=last.mediabox.width, height=last.mediabox.height)
     if first_reader is not None:
         _copy_document_info(first_reader, writer, title)
-    return _finished(writer, *packets)
+    return _finished(writer, (path.read_bytes() for path in packets))
 
 
 def page_count(pdf: bytes) -> int:
@@ -84,11 +85,14 @@ def _copy_document_info(reader: PdfReader, writer: PdfWriter, title: Optional[st
     writer.page_mode = "/UseOutlines"
 
 
-def _finished(writer: PdfWriter, *inputs: bytes) -> bytes:
+def _finished(writer: PdfWriter, inputs: Iterable[bytes]) -> bytes:
     """The PDF's bytes, with a file identifier derived from the inputs, so that the
     same input gives the same file (pypdf has no public setter for /ID)."""
-    digest = hashlib.md5(b"".join(inputs)).digest()
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
+    hashed = hashlib.md5()
+    for data in inputs:
+        hashed.update(data)
+    identifier = ByteStringObject(hashed.digest())
+    writer._ID = ArrayObject([identifier, identifier])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -74,17 +74,15 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
 
     title = pack.title or debates[0].title
     stitcher = assemble.Stitcher(fronts.pdf)
-    packets, files = [], []
+    packets = []
     for student, span, target, key in zip(students, spans, targets, keys):
         body = bodies[key]
-        pdf = stitcher.stitch(span, body.pdf, title=f"{title}: {student.name}")
-        files.append(pdf)
+        write_atomic(target, stitcher.stitch(span, body.pdf, title=f"{title}: {student.name}"))
         packets.append(Packet(student, target, body.pages))  # the front replaced as many stand-in pages
-    for packet, pdf in zip(packets, files):
-        write_atomic(packet.path, pdf)
     combined_pages = 0
     if combined_path:
-        whole = assemble.combine(files, title=f"{title}: all packets", duplex=project.config.page.duplex)
+        whole = assemble.combine([packet.path for packet in packets], title=f"{title}: all packets",
+                                 duplex=project.config.page.duplex)
         write_atomic(combined_path, whole)
         combined_pages = assemble.page_count(whole)
     return PacketsResult(packets, combined_path, combined_pages, tuple(sorted(warnings)))

@@ -19,7 +19,7 @@ from .models import Debate, Role
 from .validation import suggest
 
 MAX_ROSTER_BYTES = 1024 * 1024  # a class list is a few kilobytes; a megabyte is surely the wrong file
-MAX_STUDENTS = 2000
+MAX_STUDENTS = 500  # a year group; every packet of a combined file is held in memory once
 
 
 @dataclass(frozen=True)

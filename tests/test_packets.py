@@ -407,3 +407,14 @@ def test_formats_includes_the_projects_own_and_reports_bad_ones(tmp_path):
     result = run_cli("formats", root)
     assert result.exit_code == 1
     assert "formats/club.yaml:" in result.stderr and "speech 'Opening' has side 'middle'" in result.stderr
+
+
+def test_packets_are_reproducible(tmp_path):
+    root = packet_project(tmp_path / "proj", **{"roster.csv": roster([("Ana", "1", "", "Vyacheslav Molotov"),
+                                                                     ("Ben", "1", "con", "")])})
+    args = ("packets", "packet", "--roster", root / "roster.csv", "--project", root, "--combined", "--force")
+    assert run_cli(*args).exit_code == 0
+    folder = root / "build" / "packets"
+    first = {path: path.read_bytes() for path in folder.rglob("*.pdf")}
+    assert run_cli(*args).exit_code == 0
+    assert len(first) == 3 and all(path.read_bytes() == data for path, data in first.items())
