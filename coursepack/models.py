@@ -352,7 +352,3 @@ class Debate(Model):
 
     def rebuttals_for(self, contention_id: str) -> list[Rebuttal]:
         return [r for r in self.rebuttals if r.answers == contention_id]
-
-
-class Glossary(Model):
-    entries: list[Term]

@@ -12,7 +12,7 @@ from typing import Any, Iterator, Optional, Union
 
 from . import citations, prose
 from .errors import CoursepackError, Problem, UsageError
-from .models import Debate, DebateFormat, Glossary, ProjectConfig, Term, Topic
+from .models import Debate, DebateFormat, ProjectConfig, Term, Topic
 from .sources import item_problems
 from .validation import suggest, validate
 from .yamlio import YamlDocument, load_json, load_yaml
@@ -89,12 +89,12 @@ class _Loader:
 
     # -- reading files ---------------------------------------------------
 
-    def read(self, file: Path, *, allow_empty: bool = False) -> Optional[YamlDocument]:
+    def read(self, file: Path, *, allow_empty: bool = False, **options) -> Optional[YamlDocument]:
         """A YAML file, or CSL JSON for a .json file; None (problems noted) when unreadable."""
         try:
             if file.suffix == ".json":
                 return load_json(file, self.rel(file))
-            return load_yaml(file, self.rel(file), allow_empty=allow_empty)
+            return load_yaml(file, self.rel(file), allow_empty=allow_empty, **options)
         except CoursepackError as exc:
             self.problems.extend(exc.problems)
             return None
@@ -110,7 +110,8 @@ class _Loader:
     # -- the whole project -------------------------------------------------
 
     def load(self) -> Optional[Project]:
-        config_doc = self.read(self.root / PROJECT_FILE)
+        config_doc = self.read(self.root / PROJECT_FILE, empty_message=(
+            "file is empty; write at least the project's title and its packs (see the README)"))
         config = self.checked(ProjectConfig, config_doc) if config_doc else None
         sources = self.load_sources()
         glossary = self.load_glossary()
@@ -134,19 +135,23 @@ class _Loader:
             if not file.is_file():
                 continue
             doc = self.read(file, allow_empty=True)
-            if doc is None or doc.data is None:
+            if doc is None:
+                sources = _EveryKey(sources)
+                continue
+            if doc.data is None:
                 continue
             items, at = doc.data, ()
             if isinstance(items, dict) and "references" in items:
                 items, at = items["references"], ("references",)
             if not isinstance(items, list):
                 self.problems.append(doc.problem(at, "sources must be a list of references under 'references:' (CSL YAML)"))
+                sources = _EveryKey(sources)
                 continue
             for index, item in enumerate(items):
                 key = item.get("id") if isinstance(item, dict) else None
                 if not isinstance(key, str) or not key:
                     self.problems.append(doc.problem(at + (index,), "each reference needs an 'id' (the citation key)"))
-                elif key in sources:
+                elif key in where:
                     self.problems.append(doc.problem(at + (index, "id"),
                         f"source key '{key}' is defined twice (also in {where[key]}); keep one"))
                 else:
@@ -163,9 +168,13 @@ class _Loader:
         doc = self.read(file, allow_empty=True)
         if doc is None or doc.data is None:
             return None
-        glossary = self.checked(Glossary, doc, {"entries": doc.data}, at=())
-        # the model wraps the list; positions are the document's own
-        return (glossary.entries, doc) if glossary else None
+        if not isinstance(doc.data, list):
+            self.problems.append(doc.problem((), "the glossary must be a list of entries, each '- term: ...' "
+                                                 "with 'definition: ...' on the next line"))
+            return None
+        # each entry on its own, so that messages point at the entry
+        entries = [self.checked(Term, doc, item, at=(index,)) for index, item in enumerate(doc.data)]
+        return (entries, doc) if all(entries) else None
 
     def load_formats(self) -> dict[str, DebateFormat]:
         formats: dict[str, DebateFormat] = {}
@@ -189,6 +198,10 @@ class _Loader:
         docs: dict[str, YamlDocument] = {}
         for file in _module_files(self.root / CONTENT_DIR):
             doc = self.read(file)
+            if doc is None or not isinstance(doc.data, dict):
+                # Reported already or here; a pack that lists it is not told it "does not exist":
+                # its id is unknown, the file name is the likeliest.
+                self.broken_module_ids.add(file.stem)
             if doc is None:
                 continue
             if not isinstance(doc.data, dict):
@@ -204,6 +217,7 @@ class _Loader:
                 else:
                     message = "'kind' must be the word topic or debate"
                 self.problems.append(doc.problem(("kind",) if kind is not None else (), message))
+                self.broken_module_ids.add(str(doc.data.get("id", file.stem)))
                 continue
             data = dict(doc.data)
             data.setdefault("id", file.stem)
@@ -211,6 +225,8 @@ class _Loader:
             module = self.checked(model, doc, data)
             if module is None:
                 self.broken_module_ids.add(str(data["id"]))
+                if not isinstance(data["id"], str):  # 'id: 12' is reported; packs may list the file name
+                    self.broken_module_ids.add(file.stem)
                 continue
             if module.id in modules:
                 first = docs[module.id]
@@ -398,6 +414,14 @@ class _Loader:
                     f"term '{term.term}' is also defined, differently, at {other_doc.path}:{other_doc.where(other_at).line}; "
                     "keep one definition or name the terms apart"))
             first.setdefault(key, (term, doc, at))
+
+
+class _EveryKey(dict):
+    """The sources of a project whose sources file could not be read: that file's own
+    error is the one to fix, so no citation is reported as unknown ("in" is always true)."""
+
+    def __contains__(self, key) -> bool:
+        return True
 
 
 def _module_files(content: Path) -> Iterator[Path]:

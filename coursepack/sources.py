@@ -21,6 +21,8 @@ CSL_TYPES = (
 NAME_FIELDS = ("author", "editor", "translator", "container-author", "collection-editor",
                "editorial-director", "interviewer", "recipient", "director", "illustrator")
 DATE_FIELDS = ("issued", "accessed", "original-date", "event-date", "submitted")
+TEXT_FIELDS = ("title", "container-title", "collection-title", "publisher", "publisher-place",
+               "edition", "volume", "issue", "page", "URL", "DOI", "genre", "medium", "note")
 
 
 def item_problems(item: dict) -> Iterator[tuple[tuple, str]]:
@@ -32,6 +34,9 @@ def item_problems(item: dict) -> Iterator[tuple[tuple, str]]:
         yield ("type",), f"'{kind}' is not a CSL type{suggest(str(kind), CSL_TYPES)}; use book, article-journal, chapter, webpage, ..."
     if not item.get("title"):
         yield (), f"source '{item['id']}' needs a 'title'"
+    for field in TEXT_FIELDS:
+        if isinstance(item.get(field), (dict, list)):
+            yield (field,), f"'{field}' must be text, not a {'list' if isinstance(item[field], list) else 'mapping'}"
     for field in NAME_FIELDS:
         if field in item:
             yield from _name_problems(field, item[field])
@@ -49,6 +54,10 @@ def _name_problems(field: str, names: Any) -> Iterator[tuple[tuple, str]]:
         if not isinstance(name, dict) or not (name.get("family") or name.get("literal")):
             yield (field, index), (f"each name in '{field}' needs 'family' (and usually 'given'), "
                                    "or 'literal' for an organization")
+        else:
+            for part in ("family", "given", "literal"):
+                if isinstance(name.get(part), (dict, list)):
+                    yield (field, index, part), f"'{part}' in '{field}' must be text"
 
 
 def _valid_date(value: Any) -> bool:

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
@@ -23,6 +23,8 @@ from .errors import CoursepackError, Problem
 MAX_DEPTH = 50  # nesting deeper than any real content module
 MAX_ALIAS_NODES = 10_000  # nodes reachable through aliases (billion-laughs guard)
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a content module is text a person wrote
+
+EMPTY_MODULE = "file is empty; write the module's content or delete the file"
 
 DocPath = tuple  # a path into the document: keys and list indexes
 
@@ -92,25 +94,32 @@ def read_text(file: Path, shown_as: str) -> str:
     """Read a UTF-8 file (a byte-order mark is allowed) or explain what is wrong."""
     raw = file.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
+        advice = ("export only the references this project cites" if Path(shown_as).name.startswith("sources.")
+                  else "split it into several modules")
         raise CoursepackError([Problem(shown_as, 0, 0,
-            f"file is {len(raw) // 1024} KiB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MiB "
-            "for one file: split it into several modules")])
+            f"file is {-(-len(raw) // 1024)} KiB, over the limit of {MAX_FILE_BYTES // 1024} KiB "
+            f"({MAX_FILE_BYTES // 1024 // 1024} MiB) for one file: {advice}")])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # what Windows Notepad calls "Unicode"
+        raise CoursepackError([Problem(shown_as, 0, 0,
+            "file is saved as UTF-16, not UTF-8; save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)")])
+    if b"\x00" in raw:  # text files never hold NUL bytes: an image, a document, a zip...
+        raise CoursepackError([Problem(shown_as, 0, 0, "file is binary, not YAML text")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(raw[line_start: exc.start].decode("utf-8", errors="replace")) + 1  # characters, not bytes
         raise CoursepackError([Problem(shown_as, line, col,
-            "file is not UTF-8 text; save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)")])
-    if "\x00" in text:
-        raise CoursepackError([Problem(shown_as, 0, 0, "file is binary, not YAML text")])
+            "file is not UTF-8 text; save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)")]) from None
     return text
 
 
-def load_yaml(file: Path, shown_as: str, *, allow_empty: bool = False) -> YamlDocument:
+def load_yaml(file: Path, shown_as: str, *, allow_empty: bool = False,
+              empty_message: str = EMPTY_MODULE) -> YamlDocument:
     """Load one YAML file into plain data with positions, or raise CoursepackError."""
     text = read_text(file, shown_as)
-    return parse_yaml(text, shown_as, allow_empty=allow_empty)
+    return parse_yaml(text, shown_as, allow_empty=allow_empty, empty_message=empty_message)
 
 
 def load_json(file: Path, shown_as: str) -> YamlDocument:
@@ -122,6 +131,9 @@ def load_json(file: Path, shown_as: str) -> YamlDocument:
         raise CoursepackError([Problem(shown_as, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]) from None
     except ValueError as exc:  # a duplicate key
         raise CoursepackError([Problem(shown_as, 0, 0, str(exc))]) from None
+    bad = [problem for problem in map(_bad_text_problem, _texts(data)) if problem]
+    if bad:  # JSON escapes (\u0000, \ud800) can write what a text file cannot hold
+        raise CoursepackError([Problem(shown_as, 0, 0, bad[0])])
     try:
         # JSON is YAML, except that tabs may indent it: in valid JSON a tab is only whitespace
         doc = parse_yaml(text.replace("\t", " "), shown_as)
@@ -141,9 +153,46 @@ def _no_duplicate_keys(pairs):
     return result
 
 
-def parse_yaml(text: str, shown_as: str, *, allow_empty: bool = False) -> YamlDocument:
+def _texts(data: Any):
+    """Every string in plain data, keys included."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _texts(key)
+            yield from _texts(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _texts(value)
+
+
+# The characters YAML forbids in a file; escapes ("\0", "\ud800") can still write them.
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+
+
+def _bad_text_problem(text: str) -> Optional[str]:
+    """Why a text value cannot be printed, or None."""
+    found = _NON_PRINTABLE.search(text)
+    if not found:
+        return None
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return (f"text contains \\u{code:04x}, half of a character pair, which is not a character on its own; "
+                "write the character itself instead of an escape")
+    return (f"text contains the invisible control character U+{code:04X}; "
+            "remove it (or the escape that writes it)")
+
+
+def parse_yaml(text: str, shown_as: str, *, allow_empty: bool = False,
+               empty_message: str = EMPTY_MODULE) -> YamlDocument:
     try:
         node = _Composer(text).get_single_node()
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, written into the file
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise CoursepackError([Problem(shown_as, line, col,
+            f"the file contains the invisible control character U+{exc.character:04X}; delete it "
+            "(it often comes with text pasted from a PDF or a word processor)")]) from None
     except yaml.MarkedYAMLError as exc:
         raise CoursepackError([_syntax_problem(exc, shown_as)]) from None
     except RecursionError:
@@ -155,7 +204,7 @@ def parse_yaml(text: str, shown_as: str, *, allow_empty: bool = False) -> YamlDo
     if node is None:
         if allow_empty:
             return doc
-        raise CoursepackError([Problem(shown_as, 0, 0, "file is empty; write the module's content or delete the file")])
+        raise CoursepackError([Problem(shown_as, 0, 0, empty_message)])
     builder = _Builder(doc)
     doc.data = builder.build(node, (), 0)
     if builder.problems:
@@ -181,10 +230,31 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     text = str(exc)
-    if "'\\t'" in text or "\t" in (exc.problem or ""):
+    problem = exc.problem or ""
+    if "'\\t'" in text or "\t" in problem:
         return Problem(shown_as, line, col, "tab character in indentation; indent with spaces only")
     if "expected a single document" in text:
         return Problem(shown_as, line, col, "more than one YAML document in the file (a line with ---); keep one per file")
+    start = re.match(r"found character '(.)' that cannot start any token", problem)
+    if start or (problem.startswith("expected alphabetic or numeric character") and "alias" in (exc.context or "")):
+        char = start.group(1) if start else "*"
+        if not start and exc.context_mark:  # point at the '*' that starts the value
+            line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+        return Problem(shown_as, line, col,
+            f"YAML syntax error: a value cannot start with '{char}'; put the whole value in quotes (\"{char}...\")")
+    alias = re.match(r"found undefined alias '(.*)'", problem)
+    if alias:
+        return Problem(shown_as, line, col,
+            f"YAML syntax error: a value starting with '*' is a reference to an '&' anchor, and there is no "
+            f"&{alias.group(1)}; put the whole value in quotes (\"*{alias.group(1)}...\")")
+    if re.match(r"expected ',' or '[]}]', but got '\?'", problem):  # YAML 1.1, as PyYAML reads it
+        return Problem(shown_as, line, col,
+            "YAML syntax error: a '?' inside [...] or {...} ends the text early; "
+            "put that text in quotes (\"Why did it happen?\")")
+    if problem == "expected <block end>, but found '<scalar>'":
+        return Problem(shown_as, line, col,
+            "YAML syntax error: text continues after a closing quote or bracket; "
+            "put the whole value in quotes (\"...\") or use a block (|)")
     for pyyaml_words, plain in _PLAIN_SYNTAX:
         if pyyaml_words in text:
             return Problem(shown_as, line, col, f"YAML syntax error: {plain}")
@@ -193,6 +263,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str) -> Problem:
 
 
 _PLAIN_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float")}
+_PLAIN_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
 class _Builder:
@@ -213,6 +284,10 @@ class _Builder:
                 f"nesting deeper than {MAX_DEPTH} levels; simplify the structure")])
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, pos)
+        if node.tag not in _PLAIN_COLLECTION_TAGS:  # !!python/object/apply [...], !!set {...}, !custom
+            self.problems.append(Problem(self.doc.path, pos.line, pos.col,
+                f"unsupported YAML tag {node.tag}; write plain text, numbers, lists and mappings"))
+            return None
         if id(node) in self.seen:  # reached again: through an alias
             self.alias_nodes += _size(node)
             if self.alias_nodes > MAX_ALIAS_NODES:
@@ -232,6 +307,10 @@ class _Builder:
                     "a key must be plain text, not a list or mapping"))
                 continue
             key = str(key_node.value)
+            bad = _bad_text_problem(key)
+            if bad:
+                self.problems.append(Problem(self.doc.path, key_pos.line, key_pos.col, bad))
+                continue
             if key == "<<":
                 self.problems.append(Problem(self.doc.path, key_pos.line, key_pos.col,
                     "YAML merge keys (<<) are not supported; write the fields out"))
@@ -247,9 +326,18 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode, pos: Position) -> Any:
         if node.tag == "tag:yaml.org,2002:str":
+            bad = _bad_text_problem(node.value)
+            if bad:
+                self.problems.append(Problem(self.doc.path, pos.line, pos.col, bad))
+                return ""
             return node.value
         if node.tag in _PLAIN_SCALAR_TAGS:
-            return self.constructor.construct_object(node)
+            try:
+                return self.constructor.construct_object(node)
+            except ValueError:  # Python refuses to read integers of more than 4300 digits
+                self.problems.append(Problem(self.doc.path, pos.line, pos.col,
+                    f"the number {node.value[:12]}... has too many digits; write a smaller number, or quote it as text"))
+                return None
         self.problems.append(Problem(self.doc.path, pos.line, pos.col,
             f"unsupported YAML tag {node.tag}; write plain text, numbers, lists and mappings"))
         return None
