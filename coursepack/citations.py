@@ -139,6 +139,9 @@ class Bibliography:
         self._punctuation_in_quote = str(self._style.root.get_locale_option("punctuation-in-quote")).lower() == "true"
         # one processor for in-text citations: it numbers sources and tracks ibid/subsequent positions
         self._citing = CitationStylesBibliography(self._style, self._source, formatter.html)
+        # full entries by key: one source's entry never changes, and citeproc takes ~20 ms
+        # to make one, which a brief with thousands of evidence cards would pay for each card
+        self._references: dict[str, str] = {}
 
     @property
     def is_note_style(self) -> bool:
@@ -197,10 +200,12 @@ class Bibliography:
     def reference(self, key: str) -> str:
         """HTML of the full bibliography entry of one source (for evidence cards), without its number."""
         self._citing.register(Citation([CitationItem(self._ids[key])]))
-        single = CitationStylesBibliography(self._style, self._source, formatter.html)
-        single.register(Citation([CitationItem(self._ids[key])]))
-        entries = single.bibliography()
-        return self._finish(_LEFT_MARGIN_RE.sub("", str(entries[0]))) if entries else ""
+        if key not in self._references:
+            single = CitationStylesBibliography(self._style, self._source, formatter.html)
+            single.register(Citation([CitationItem(self._ids[key])]))
+            entries = single.bibliography()
+            self._references[key] = self._finish(_LEFT_MARGIN_RE.sub("", str(entries[0]))) if entries else ""
+        return self._references[key]
 
     def entries(self, keys: Optional[list[str]] = None) -> list[str]:
         """HTML bibliography entries in the style's order: the sources cited so far, or `keys`."""
