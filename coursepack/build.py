@@ -6,6 +6,7 @@ failed build never leaves a half-written or missing file where a good one stood.
 """
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -131,7 +132,14 @@ def output_name(pack_id: str, edition: str) -> str:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # A build killed mid-write (SIGKILL, power cut) leaves its temporary file behind.
+    # The name carries the writer's process id: remove those whose writer is gone,
+    # never one that another build running right now is still writing.
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        writer = stale.name[len(path.name) + 2:].split(".")[0]
+        if not (writer.isdigit() and _running(int(writer))):
+            stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -141,3 +149,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
