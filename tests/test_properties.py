@@ -201,7 +201,7 @@ def cycle(values):
         yield from values
 
 
-@settings(PROPERTY, max_examples=25)
+@settings(PROPERTY, max_examples=15)
 @given(st.lists(markdown, min_size=1, max_size=8))
 def test_random_markdown_in_every_field_renders_as_text(texts):
     project = base_project()
