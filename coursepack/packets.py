@@ -1,5 +1,9 @@
 """`coursepack packets`: one personalized packet per student of a roster.
 
+Any pack can be personalized: a `packet` prints each debater's side; a course
+pack or brief gets each student's cover and role card in front of the student
+edition.
+
 A class set costs little more than one packet: the pages every student of a
 side shares (the body) are laid out once per side, only each student's front
 pages (cover, own role card) are laid out per student, and pypdf puts them
@@ -14,7 +18,7 @@ from typing import Optional
 
 from . import assemble
 from .build import OUTPUT_DIR, print_documents, write_atomic
-from .errors import CoursepackError, Problem, UsageError
+from .errors import CoursepackError, Problem
 from .models import Debate
 from .project import Project, load_project
 from .render import make_environment, render_pack
@@ -42,9 +46,6 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
                  force: bool = False) -> PacketsResult:
     project = load_project(root)
     pack = project.pack(pack_id)
-    if pack.layout != "packet":
-        raise UsageError(f"pack '{pack.id}' has layout {pack.layout}; personalized packets need a pack with "
-                         "layout: packet in coursepack.yaml")
     debates = [project.modules[m] for m in pack.modules if isinstance(project.modules[m], Debate)]
     students = load_roster(roster, _shown(project, roster), debates)
 
@@ -56,7 +57,8 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     env = make_environment(project)
     # Every student's front (cover, own role card) in one document: one layout
     # instead of one per student. Each front starts at its own anchor, front-N.
-    fronts_html = render_pack(env, project, pack, "student", students=students, part="fronts")
+    fronts_html = render_pack(env, project, pack, "student", template="packet.html.j2",
+                              students=students, part="fronts")
     # One body per (side, pages standing in for the front): a front is its cover and,
     # with a role, the role card; in duplex a front fills whole sheets. Guess the
     # fronts' lengths so that fronts and bodies are laid out side by side, then check.
@@ -72,7 +74,7 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
                                                [folder] * len(missing))))
     warnings = {w for document in (fronts, *bodies.values()) for w in document.warnings}
 
-    title = pack.title or debates[0].title
+    title = pack.title or (debates[0].title if debates else project.config.title)
     stitcher = assemble.Stitcher(fronts.pdf)
     packets = []
     for student, span, target, key in zip(students, spans, targets, keys):
@@ -89,8 +91,10 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
 
 
 def _body_key(pack, student: Student, front_pages: int, sheet: int) -> tuple[str, int]:
-    """Which body a student's packet uses: their side, and the pages their front takes."""
-    return student.side or pack.side or "", -(-front_pages // sheet) * sheet
+    """Which body a student's packet uses: their side (only a packet prints one side's
+    case; a course pack or brief is the same for everyone), and the pages their front takes."""
+    side = (student.side or pack.side or "") if pack.layout == "packet" else ""
+    return side, -(-front_pages // sheet) * sheet
 
 
 def _body_html(env, project: Project, pack, key: tuple[str, int]) -> str:

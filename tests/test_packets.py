@@ -2,6 +2,7 @@
 `coursepack packets` for a whole class from a roster (content-format.md, "Rosters")."""
 import copy
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -276,12 +277,25 @@ def test_safe_file_names():
     assert safe_file_name("CON") != ""
 
 
-def test_packets_need_a_packet_pack(tmp_path):
-    root = packet_project(tmp_path / "proj", packs=[PACKET_PACK, {"id": "unit", "modules": ["split"]}],
-                          **{"roster.csv": roster([("Ana", "1", "pro", "")])})
+def test_a_course_pack_can_be_personalized_too(tmp_path):
+    root = packet_project(tmp_path / "proj", packs=[{"id": "unit", "title": "The Unit", "modules": ["thaw", "split"]}],
+                          **{"roster.csv": roster([("Ana", "1", "", "Vyacheslav Molotov"), ("Ben", "2", "con", "")])})
     result = run_cli("packets", "unit", "--roster", root / "roster.csv", "--project", root)
-    assert result.exit_code == 2
-    assert "pack 'unit' has layout course-pack; personalized packets need a pack with layout: packet" in result.stderr
+    assert result.exit_code == 0, result.output
+    ana = texts(root / "build" / "packets" / "unit" / "2-Ana.pdf")
+    ben = texts(root / "build" / "packets" / "unit" / "3-Ben.pdf")
+    assert ana[0].startswith("COURSE PACK") and "NAME Ana PERIOD 1 SIDE Proposition ROLE Vyacheslav Molotov" in ana[0]
+    assert "SECRET-MOLOTOV" in ana[1] and not any("SECRET" in page for page in ben)
+    # after the front, the same course pack (Ana's role card page shifts her page numbers by one)
+    assert len(ana) == len(ben) + 1
+    assert ana[2].startswith("Contents") and ben[1].startswith("Contents")
+    assert [re.sub(r"\d+", "#", page) for page in ana[3:]] == [re.sub(r"\d+", "#", page) for page in ben[2:]]
+    assert "Proposition case" in "".join(ben) and "Opposition case" in "".join(ben)
+    assert f"Page {len(ana)} of {len(ana)}" in ana[-1]
+
+
+def test_packets_usage_errors(tmp_path):
+    root = packet_project(tmp_path / "proj", **{"roster.csv": roster([("Ana", "1", "pro", "")])})
     result = run_cli("packets", "nope", "--roster", root / "roster.csv", "--project", root)
     assert result.exit_code == 2 and "no pack 'nope'" in result.stderr
     result = run_cli("packets", "packet", "--roster", root / "missing.csv", "--project", root)
