@@ -6,6 +6,9 @@ case must end with exit code 1 and those lines: never a traceback, never a hang.
 A few cases also go through `coursepack build`, which must report the same and
 write nothing. This file is the one place that lists every mistake with its
 message; when a message changes, change it here (and in the README if quoted there).
+Roster mistakes (a missing `name` column, an unknown side or role, a side that contradicts
+the role, blank rows, a BOM, another encoding) are in tests/test_packets.py, beside the
+`coursepack packets` command that reads rosters.
 """
 from __future__ import annotations
 
