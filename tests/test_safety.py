@@ -255,6 +255,20 @@ def test_next_build_removes_temporary_files_a_killed_build_left(tmp_path):
     assert all(path.read_bytes() == b"the user's" for path in mine)
 
 
+def test_a_build_running_at_the_same_time_keeps_its_temporary_file(tmp_path):
+    root = small_project(tmp_path / "proj")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # another writer, alive
+    try:
+        (root / "build").mkdir()
+        theirs = root / "build" / f".unit.pdf.{other.pid}.a1b2c3.tmp"
+        theirs.write_bytes(b"%PDF-1.7 being written")
+        assert run_cli("build", root, "--pack", "unit").exit_code == 0
+        assert theirs.read_bytes() == b"%PDF-1.7 being written"
+    finally:
+        other.kill()
+        other.wait()
+
+
 def test_a_failed_build_keeps_the_old_pdfs(tmp_path):
     root = small_project(tmp_path / "proj")
     assert run_cli("build", root, "--pack", "unit").exit_code == 0
