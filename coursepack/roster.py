@@ -130,20 +130,35 @@ class _Matcher:
     def __init__(self, debates: list[Debate]):
         self.sides: dict[str, str] = {}
         self.side_names: list[str] = []
+        self.side_choices: list[str] = []  # as the error message lists them: "pro (Proposition)"
         self.roles: dict[str, tuple[Role, Debate]] = {}
         for debate in debates:
             for key, side in debate.sides.items():
                 for spelling in (key, side.label or key):
                     self.sides.setdefault(_folded(spelling), key)
-                self.side_names.append(key)
+                if key not in self.side_names:
+                    self.side_names.append(key)
+                    self.side_choices.append(f"{key} ({side.label})" if side.label and side.label != key else key)
             for role in debate.roles:
                 self.roles.setdefault(_folded(role.name), (role, debate))
+        for key, words in _SIDE_WORDS.items():  # after the debate's own labels, which win
+            if key in self.side_names:
+                for word in words:
+                    self.sides.setdefault(word, key)
 
     def side(self, value: str) -> Optional[str]:
         return self.sides.get(_folded(value))
 
     def role(self, value: str) -> Optional[tuple[Role, Debate]]:
         return self.roles.get(_folded(value))
+
+
+# What teachers call the two sides, whatever the format: a roster made for one format
+# still works with another.
+_SIDE_WORDS = {
+    "pro": ("affirmative", "aff", "proposition", "prop", "government", "gov", "for"),
+    "con": ("negative", "neg", "opposition", "opp", "against"),
+}
 
 
 def _folded(text: str) -> str:
@@ -170,7 +185,7 @@ def _student(shown: str, line: int, columns: list[str], cells: list[str], matche
             choices = sorted(set(matcher.sides))
             problems.append(Problem(shown, line, 1,
                 f"row {line} ({name}): side '{values['side']}' is not a side of this debate"
-                f"{suggest(values['side'].casefold(), choices)}; use one of: {', '.join(sorted(set(matcher.side_names)))}"))
+                f"{suggest(values['side'].casefold(), choices)}; use one of: {', '.join(matcher.side_choices)}"))
             return None
     if values.get("role"):
         found = matcher.role(values["role"])

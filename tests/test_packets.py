@@ -213,8 +213,9 @@ def test_duplex_combined_file_starts_each_packet_on_a_fresh_sheet(tmp_path):
     (roster([("Ana", "1", "pro", "")], header="student,period,side,role"),
      "roster.csv:1:1: the header row has no 'name' column; it has: student, period, side, role. "
      "The first row must name the columns, one of them 'name'"),
-    (roster([("Ana", "1", "pro", ""), ("Ben", "1", "affirmative", "")]),
-     "roster.csv:3:1: row 3 (Ben): side 'affirmative' is not a side of this debate; use one of: con, pro"),
+    (roster([("Ana", "1", "pro", ""), ("Ben", "1", "left", "")]),
+     "roster.csv:3:1: row 3 (Ben): side 'left' is not a side of this debate; "
+     "use one of: pro (Proposition), con (Opposition)"),
     (roster([("Ana", "1", "", "Molotv")]),
      "roster.csv:2:1: row 2 (Ana): role 'Molotv' is not a role in the debate; roles: Vyacheslav Molotov, "
      "Lazar Kaganovich, Nikita Khrushchev, Anastas Mikoyan, Swing Voter"),
@@ -258,13 +259,14 @@ def test_semicolons_bom_blank_rows_and_quoted_names(tmp_path):
     root = packet_project(tmp_path / "proj")
     path = root / "roster.csv"
     path.write_text('\ufeffName;Period;Side;Role;Email\n"Smith; Jo";2;Pro;;jo@example.org\n;;;;\n\n'
-                    'Lee;2;;Lazar Kaganovich;\n', encoding="utf-8")
+                    'Lee;2;;Lazar Kaganovich;\nKim;3;Negative;;\n', encoding="utf-8")
     project = load_project(root)
     students = load_roster(path, "roster.csv", [project.modules["split"]])
-    assert [(s.row, s.name, s.period, s.side) for s in students] == [(2, "Smith; Jo", "2", "pro"), (5, "Lee", "2", "pro")]
+    assert [(s.row, s.name, s.period, s.side) for s in students] == [
+        (2, "Smith; Jo", "2", "pro"), (5, "Lee", "2", "pro"), (6, "Kim", "3", "con")]  # Negative: another format's word
     assert students[0].fields["email"] == "jo@example.org"
     assert students[1].role.name == "Lazar Kaganovich"
-    assert [s.file_stem for s in students] == ["2-Smith-Jo", "5-Lee"]
+    assert [s.file_stem for s in students] == ["2-Smith-Jo", "5-Lee", "6-Kim"]
 
 
 def test_safe_file_names():
