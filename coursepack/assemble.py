@@ -69,6 +69,11 @@ def combine(packets: list[Path], title: str, duplex: bool) -> bytes:
     return _finished(writer, (path.read_bytes() for path in packets))
 
 
+def pages_are_blank(pdf: bytes, pages: Iterable[int]) -> bool:
+    reader = PdfReader(io.BytesIO(pdf))
+    return all(not reader.pages[number].extract_text().strip() for number in pages)
+
+
 def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 

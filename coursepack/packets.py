@@ -73,6 +73,11 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     bodies.update(zip(missing, print_documents(project, [_body_html(env, project, pack, key) for key in missing],
                                                [folder] * len(missing))))
     warnings = {w for document in (fronts, *bodies.values()) for w in document.warnings}
+    for (_, front_pages), body in bodies.items():
+        if not assemble.pages_are_blank(body.pdf, range(1, front_pages)):
+            raise CoursepackError([Problem("templates", 0, 0,
+                "the templates leave no blank pages after the cover for each student's own pages; an overridden "
+                "cover or layout template must call stand_in_pages() from parts/cover.html.j2 after its cover")])
 
     title = pack.title or (debates[0].title if debates else project.config.title)
     stitcher = assemble.Stitcher(fronts.pdf)

@@ -434,3 +434,16 @@ def test_packets_are_reproducible(tmp_path):
     first = {path: path.read_bytes() for path in folder.rglob("*.pdf")}
     assert run_cli(*args).exit_code == 0
     assert len(first) == 3 and all(path.read_bytes() == data for path, data in first.items())
+
+
+def test_an_overridden_cover_without_stand_in_pages_is_reported(tmp_path):
+    from conftest import REPO
+
+    cover = (REPO / "templates" / "parts" / "cover.html.j2").read_text(encoding="utf-8")
+    root = packet_project(tmp_path / "proj", **{
+        "templates/parts/cover.html.j2": cover.replace('<div class="front-placeholder"></div>', ""),
+        "roster.csv": roster([("Ana", "1", "", "Vyacheslav Molotov")])})
+    result = run_cli("packets", "packet", "--roster", root / "roster.csv", "--project", root)
+    assert result.exit_code == 1
+    assert "must call stand_in_pages() from parts/cover.html.j2" in result.stderr
+    assert not list((root / "build").rglob("*.pdf"))
