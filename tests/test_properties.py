@@ -5,6 +5,8 @@
    project or raises CoursepackError, never anything else.
 2. Random Markdown in every text field renders through every template (HTML only,
    no PDF) and stays text: `<script>`, `{{ 7*7 }}` and `{% raw %}` come out literally.
+3. Random rosters (headers, cells, delimiters, BOM, trailing bytes): students with safe
+   file names, or CoursepackError problems naming the roster.
 
 Settings are derandomized and the example counts modest, so CI is reproducible and fast.
 """
@@ -222,3 +224,34 @@ def test_random_markdown_in_every_field_renders_as_text(texts):
         assert "<b>" not in body
         for escaped in PAYLOAD_ESCAPED:
             assert escaped in body, (job, escaped)
+
+
+# -- 3. rosters -------------------------------------------------------------------
+
+ROSTER_DEBATE = Debate.model_validate(dict(DEBATE, roles=[{"name": "Molotov", "side": "pro"}, {"name": "Mao"}]))
+roster_cell = st.one_of(st.sampled_from(["Ana", "pro", "con", "Affirmative", "Molotov", "Mao", "3", "", " ",
+                                         '"', '""', "a,b", "a;b", "\ufeff", "é", "\x00", "\r", "\n"]),
+                        st.text(max_size=12))
+
+
+@settings(PROPERTY, max_examples=300)  # cheap: no files but the roster
+@given(header=st.lists(st.sampled_from(["name", "Name", "side", "role", "period", "email", "", "name "]),
+                       max_size=5),
+       rows=st.lists(st.lists(roster_cell, max_size=6), max_size=8),
+       delimiter=st.sampled_from([",", ";"]), bom=st.booleans(),
+       garbage=st.one_of(st.just(b""), st.binary(max_size=40)))
+def test_any_roster_gives_students_or_located_problems(header, rows, delimiter, bom, garbage):
+    from coursepack.roster import load_roster
+
+    text = "\n".join(delimiter.join(row) for row in [header] + rows)
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8", "surrogatepass") + garbage
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "roster.csv"
+        path.write_bytes(data)
+        try:
+            students = load_roster(path, "roster.csv", [ROSTER_DEBATE])
+        except CoursepackError as error:
+            assert error.problems and all(p.path == "roster.csv" and p.message for p in error.problems)
+            return
+    assert students and all(s.name and s.file_stem and "/" not in s.file_stem for s in students)
+    assert all(s.side in (None, "pro", "con") for s in students)
