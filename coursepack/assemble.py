@@ -18,12 +18,22 @@ from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringO
 
 class Stitcher:
     """Puts each student's front pages (from the one document of all fronts) in front
-    of the body laid out for them. Parsed PDFs are kept: many students share a body."""
+    of the body laid out for them. Each PDF is parsed once: many students share a body."""
 
     def __init__(self, fronts: bytes):
         self.fronts = PdfReader(io.BytesIO(fronts))
         self.fronts_bytes = fronts
-        self.bodies: dict[int, tuple[bytes, PdfReader]] = {}
+        self.bodies: dict[bytes, PdfReader] = {}  # bytes hash once, so the lookup is cheap
+
+    def front_spans(self, anchors: list[str]) -> list[tuple[int, int]]:
+        """(first page, end) of each front, found by the anchor it starts at."""
+        destinations = self.fronts.named_destinations
+        starts = [self.fronts.get_destination_page_number(destinations[name]) for name in anchors]
+        return list(zip(starts, starts[1:] + [len(self.fronts.pages)]))
+
+    def blank(self, body: bytes, pages: Iterable[int]) -> bool:
+        reader = self._reader(body)
+        return all(not reader.pages[number].extract_text().strip() for number in pages)
 
     def stitch(self, span: tuple[int, int], body: bytes, title: Optional[str] = None) -> bytes:
         """Pages `span` of the fronts, then the body after as many stand-in pages."""
@@ -36,17 +46,9 @@ class Stitcher:
         return _finished(writer, [self.fronts_bytes, str(span).encode(), body])
 
     def _reader(self, body: bytes) -> PdfReader:
-        cached = self.bodies.get(id(body))
-        if cached is None or cached[0] is not body:
-            cached = self.bodies[id(body)] = (body, PdfReader(io.BytesIO(body)))
-        return cached[1]
-
-
-def anchor_pages(pdf: bytes, names: list[str]) -> list[int]:
-    """The page (0-based) each named anchor of a WeasyPrint PDF is on."""
-    reader = PdfReader(io.BytesIO(pdf))
-    destinations = reader.named_destinations
-    return [reader.get_destination_page_number(destinations[name]) for name in names]
+        if body not in self.bodies:
+            self.bodies[body] = PdfReader(io.BytesIO(body))
+        return self.bodies[body]
 
 
 def combine(packets: list[Path], title: str, duplex: bool) -> bytes:
@@ -67,11 +69,6 @@ def combine(packets: list[Path], title: str, duplex: bool) -> bytes:
     if first_reader is not None:
         _copy_document_info(first_reader, writer, title)
     return _finished(writer, (path.read_bytes() for path in packets))
-
-
-def pages_are_blank(pdf: bytes, pages: Iterable[int]) -> bool:
-    reader = PdfReader(io.BytesIO(pdf))
-    return all(not reader.pages[number].extract_text().strip() for number in pages)
 
 
 def page_count(pdf: bytes) -> int:

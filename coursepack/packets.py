@@ -67,20 +67,20 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     printed = list(print_documents(project, [fronts_html] + [_body_html(env, project, pack, key) for key in sorted(guessed)],
                                    [folder] * (1 + len(guessed))))
     fronts, bodies = printed[0], dict(zip(sorted(guessed), printed[1:]))
-    spans = _front_spans(fronts.pdf, len(students))
+    stitcher = assemble.Stitcher(fronts.pdf)
+    spans = stitcher.front_spans([f"front-{number}" for number in range(1, len(students) + 1)])
     keys = [_body_key(pack, student, end - start, sheet) for student, (start, end) in zip(students, spans)]
     missing = sorted(set(keys) - set(bodies))  # a role card longer than a page
     bodies.update(zip(missing, print_documents(project, [_body_html(env, project, pack, key) for key in missing],
                                                [folder] * len(missing))))
     warnings = {w for document in (fronts, *bodies.values()) for w in document.warnings}
     for (_, front_pages), body in bodies.items():
-        if not assemble.pages_are_blank(body.pdf, range(1, front_pages)):
+        if not stitcher.blank(body.pdf, range(1, front_pages)):
             raise CoursepackError([Problem("templates", 0, 0,
                 "the templates leave no blank pages after the cover for each student's own pages; an overridden "
                 "cover or layout template must call stand_in_pages() from parts/cover.html.j2 after its cover")])
 
     title = pack.title or (debates[0].title if debates else project.config.title)
-    stitcher = assemble.Stitcher(fronts.pdf)
     packets = []
     for student, span, target, key in zip(students, spans, targets, keys):
         body = bodies[key]
@@ -105,13 +105,6 @@ def _body_key(pack, student: Student, front_pages: int, sheet: int) -> tuple[str
 def _body_html(env, project: Project, pack, key: tuple[str, int]) -> str:
     side, front_pages = key
     return render_pack(env, project, pack, "student", side=side or None, part="body", front_pages=front_pages)
-
-
-def _front_spans(fronts_pdf: bytes, count: int) -> list[tuple[int, int]]:
-    """(first page, end) of each student's front in the document of all fronts."""
-    starts = assemble.anchor_pages(fronts_pdf, [f"front-{number}" for number in range(1, count + 1)])
-    ends = starts[1:] + [assemble.page_count(fronts_pdf)]
-    return list(zip(starts, ends))
 
 
 def _shown(project: Project, path: Path) -> str:
