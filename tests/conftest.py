@@ -1,6 +1,7 @@
 """Shared helpers: write a small project into tmp_path and run the CLI on it."""
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from click.testing import CliRunner
 from coursepack.__main__ import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Subprocesses the tests start (python -m coursepack ...) import this checkout too.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
 
 
 def pytest_addoption(parser):
