@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import citations, prose
+from .layouts import layout_of, template_for
 from .errors import CoursepackError, Problem
 from .models import Debate, PackConfig, Term, TimelineEvent, Topic
 from .project import Project
@@ -50,11 +51,6 @@ def make_environment(project: Project) -> jinja2.Environment:
     return env
 
 
-def template_for(pack: PackConfig, edition: str) -> str:
-    """The judge's edition has its own template whatever the layout; others follow the layout."""
-    return "judge.html.j2" if edition == "judge" else f"{pack.layout}.html.j2"
-
-
 def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edition: str, *,
                 template: Optional[str] = None, student: Optional[Student] = None, side: Optional[str] = None,
                 students: Sequence[Student] = (), part: str = "whole", front_pages: int = 1) -> str:
@@ -68,6 +64,7 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
     context = {
         "project": project.config,
         "pack": pack,
+        "layout": layout_of(pack),
         "edition": edition,
         "student": student,
         "students": students,

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import CONFIG, DEBATE, SOURCES, TOPIC, small_project, write_project
-from coursepack.build import plan
+from coursepack.pipeline.plan import plan
 from coursepack.errors import CoursepackError
 from coursepack.models import Debate, Topic
 from coursepack.project import load_project
