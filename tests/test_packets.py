@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONFIG, DEBATE, SOURCES, run_cli, small_project, write_project
+from conftest import CONFIG, DEBATE, run_cli, small_project, write_project
 
 ROLES = [
     {"name": "Vyacheslav Molotov", "side": "pro", "goals": ["Win the vote"], "knows": "SECRET-MOLOTOV"},
