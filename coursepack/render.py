@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import citations, prose
 from .layouts import layout_of, template_for
+from .outline import Reader
 from .errors import CoursepackError, Problem
 from .models import Debate, PackConfig, Term, TimelineEvent, Topic
 from .project import Project
@@ -62,6 +63,8 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
     pack's, else both."""
     bibliography = citations.Bibliography(project.sources, project.config.citation_style, project.config.language)
     modules = [project.modules[module_id] for module_id in pack.modules]
+    packet_side = side or (student.side if student else None) or pack.side
+    glossary, timeline = pack_glossary(project, modules), pack_timeline(modules)
     context = {
         "project": project.config,
         "pack": pack,
@@ -69,12 +72,13 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "edition": edition,
         "student": student,
         "students": students,
-        "packet_side": side or (student.side if student else None) or pack.side,
+        "packet_side": packet_side,
         "part": part,
         "front_pages": front_pages,
         "modules": modules,
-        "glossary": pack_glossary(project, modules),
-        "timeline": pack_timeline(modules),
+        "glossary": glossary,
+        "timeline": timeline,
+        "outline": layout_of(pack).outline(modules, Reader(edition, packet_side, glossary, timeline)),
         "page_css": page_css(project),
         "_prose": prose.ProseRenderer(bibliography, known_keys=set(project.sources)),
         "cite_short": lambda cite: Markup.escape(bibliography.short(cite.source, cite.page)),

@@ -46,16 +46,18 @@ class PdfPrinter:
 
     The creation date of every PDF is `created`, else SOURCE_DATE_EPOCH (read
     here, so that a bad value is reported before anything is printed), else none.
+    `workers`: at most this many processes (default: one per core).
     Raises UsageError for a SOURCE_DATE_EPOCH that is not a whole number.
     """
 
-    def __init__(self, root: Path, created: Optional[datetime.datetime] = None):
+    def __init__(self, root: Path, created: Optional[datetime.datetime] = None, workers: Optional[int] = None):
         self.roots = [Path(root), theme_dir()]
         self.base_url = Path(root)
         self.created = created or source_date()
+        self.workers = workers or os.cpu_count() or 1
 
     def print_all(self, documents: Sequence[str]) -> Iterator[Printed]:
-        workers = min(len(documents), os.cpu_count() or 1)
+        workers = min(len(documents), self.workers)
         if workers < 2:
             renderer = PdfRenderer(self.roots)
             for html in documents:
