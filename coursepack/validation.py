@@ -38,13 +38,25 @@ def validate(model: type[M], doc: YamlDocument, data: Any = None, at: tuple = ()
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_problem(doc, model, at, error) for error in exc.errors()]
+        return None, [problem for error in exc.errors() for problem in _problems(doc, model, at, error)]
 
 
 def suggest(word: str, choices) -> str:
     """' (did you mean 'x'?)' when a close choice exists, else ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _problems(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) -> list[Problem]:
+    """The problems one pydantic error stands for, each at the node to fix."""
+    found = getattr(error.get("ctx", {}).get("error"), "found", None)  # models.FoundAt
+    if error["type"] == "value_error" and found:
+        return [doc.problem(at + tuple(error["loc"]) + inside, message) for inside, message in found]
+    if error["loc"][-1:] == ("[key]",):  # a key of a mapping failed its check (a side key)
+        loc = at + tuple(error["loc"][:-1])
+        return [doc.problem(loc, str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"],
+                            key=True)]
+    return [_problem(doc, model, at, error)]
 
 
 def _problem(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) -> Problem:

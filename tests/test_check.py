@@ -96,12 +96,17 @@ def test_unknown_format_and_wrong_sides(tmp_path):
                         "speeches": [{"name": "PM", "side": "gov", "minutes": 5}, {"name": "LO", "side": "opposition", "minutes": 5}]}
     write_project(root, {"content/debates/split.yaml": debate})
     code, lines = check_lines(root)
-    assert any("speech 'LO' has side 'opposition'; use one of both, gov, opp" in line for line in lines)
+    assert lines == ["content/debates/split.yaml:16:11: speech 'LO' has side 'opposition'; use one of both, gov, opp"]
 
     debate["format"]["speeches"][1]["side"] = "opp"
     write_project(root, {"content/debates/split.yaml": debate})
     code, lines = check_lines(root)
-    assert any("the sides must be exactly the format's sides: gov, opp (format 'mine'); found pro, con" in line for line in lines)
+    assert lines[:2] == [  # each side that the format does not name, at its own key
+        "content/debates/split.yaml:19:3: side 'pro' is not a side of format 'mine' (sides: gov, opp); "
+        "rename it to one of the missing sides: gov, opp",
+        "content/debates/split.yaml:31:3: side 'con' is not a side of format 'mine' (sides: gov, opp); "
+        "rename it to one of the missing sides: gov, opp",
+    ]
 
 
 def test_pack_lists_a_missing_module(tmp_path):

@@ -277,21 +277,28 @@ CASES = [
     ]),
     # --- sides and formats ---
     Case('sides-do-not-match-format', {D: changed(DEBATE, ("sides",), {"pro": DEBATE["sides"]["pro"], "neg": DEBATE["sides"]["con"]})}, [
-        "content/debates/split.yaml:7:3: the sides must be exactly the format's sides: pro, con (format 'classroom'); found pro, neg",
+        "content/debates/split.yaml:19:3: side 'neg' is not a side of format 'classroom' (sides: pro, con); rename it to the missing side con",
     ]),
     Case('speech-minutes-zero', {D: changed(DEBATE, ("format",), {"id": "mine", "name": "Mine", "sides": {"pro": "P", "con": "C"},
                                   "speeches": [{"name": "First", "side": "pro", "minutes": 0}]})}, [
         "content/debates/split.yaml:14:14: 'minutes' should be greater than 0",
     ]),
     Case('sides-missing-one', {D: changed(DEBATE, ("sides", "con"), DELETE)}, [
-        "content/debates/split.yaml:7:3: the sides must be exactly the format's sides: pro, con (format 'classroom'); found pro",
+        "content/debates/split.yaml:6:1: side 'con' of format 'classroom' is missing (sides: pro, con); add it with its contentions",
     ]),
     Case('rebuttal-on-wrong-side', {D: changed(DEBATE, ("rebuttals", 0, "side"), "pro")}, [
         "content/debates/split.yaml:28:9: rebuttal side 'pro' must be the side opposite 'ideology' (con)",
     ]),
     Case('inline-format-speech-side', {D: changed(DEBATE, ("format",), {"id": "mine", "name": "Mine", "sides": {"pro": "P", "con": "C"},
                                        "speeches": [{"name": "First", "side": "pro", "minutes": 4}, {"name": "Second", "side": "opp", "minutes": 4}]})}, [
-        "content/debates/split.yaml:6:3: speech 'Second' has side 'opp'; use one of both, con, pro",
+        "content/debates/split.yaml:16:11: speech 'Second' has side 'opp'; use one of both, con, pro",
+    ]),
+    Case('side-key-with-space', {D: changed(DEBATE, ("sides",), {"pro side": DEBATE["sides"]["pro"], "con": DEBATE["sides"]["con"]})}, [
+        "content/debates/split.yaml:7:3: 'pro side' is not a usable id: use letters, digits, '-', '_' and '.', starting with a letter or digit",
+    ]),
+    Case('format-side-key-with-space', {D: changed(DEBATE, ("format",), {"id": "mine", "name": "Mine", "sides": {"pro": "P", "the con": "C"},
+                                        "speeches": [{"name": "First", "side": "pro", "minutes": 4}]})}, [
+        "content/debates/split.yaml:10:5: 'the con' is not a usable id: use letters, digits, '-', '_' and '.', starting with a letter or digit",
     ]),
     # --- images ---
     Case('image-without-alt-figure', {M: changed(TOPIC, ("sections", 0, "figure"), {"image": "assets/map.png"}), "assets/map.png": b"\x89PNG"}, [
