@@ -15,6 +15,7 @@ from typing import Any, Iterator, Optional, Union
 
 from .errors import CoursepackError, Problem
 from .models import Debate, DebateFormat, ProjectConfig, Term, Topic
+from .pasted import visible
 from .sources import item_problems
 from .validation import suggest, validate
 from .yamlio import YamlDocument, load_json, load_yaml
@@ -241,10 +242,8 @@ class _Reader:
         data = dict(doc.data)
         data.setdefault("id", stem)
         module = self.checked(model, doc, data)
-        if module is None:
-            self.files.broken_module_ids.add(str(data["id"]))
-            if not isinstance(data["id"], str):  # 'id: 12' is reported; packs may list the file name
-                self.files.broken_module_ids.add(stem)
+        if module is None:  # its problems are reported; a pack that lists it by id or file name is not told more
+            self.files.broken_module_ids.update({str(data["id"]), visible(str(data["id"])).strip(), stem})
         fmt = self.inline_format(module, doc) if isinstance(module, Debate) else None
         self.files.modules.append(ModuleFile(doc, module, fmt))
 

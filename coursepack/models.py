@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from . import pasted
+
 NAMED_PAGE_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "legal": (215.9, 355.6)}
 _MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 _LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt|px)"
@@ -28,6 +30,9 @@ class Model(BaseModel):
 def _safe_id(cls, value: str) -> str:
     """Ids become file names and anchors: keep them plain."""
     if not _SAFE_ID.match(value):
+        if pasted.hint(value):  # 'thaw\u00a0' shows as 'thaw ': name what is there
+            raise ValueError(f"'{pasted.visible(value)}' is not a usable id: {pasted.hint(value)} "
+                             f"({pasted.WHERE_FROM}); retype it with letters, digits, '-', '_' and '.'")
         raise ValueError(
             f"'{value}' is not a usable id: use letters, digits, '-', '_' and '.', starting with a letter or digit")
     return value

@@ -11,6 +11,7 @@ from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from . import pasted
 from .errors import Problem
 from .yamlio import YamlDocument
 
@@ -44,6 +45,9 @@ def validate(model: type[M], doc: YamlDocument, data: Any = None, at: tuple = ()
 def suggest(word: str, choices) -> str:
     """' (did you mean 'x'?)' when a close choice exists, else ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    invisible = pasted.hint(word)  # 'conquest1961' and 'conquest1961\u00a0' look the same
+    if invisible:
+        return f" ({invisible}; did you mean '{close[0]}'?)" if close else f" ({invisible})"
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -229,6 +229,49 @@ CASES = [
     Case('huge-sources', {"content/sources.yaml": "references: []\n" + "#" * (6 * 1024 * 1024) + "\n"}, [
         'content/sources.yaml: file is 6145 KiB, over the limit of 5120 KiB (5 MiB) for one file: export only the references this project cites',
     ]),
+    # --- pasted from a word processor: characters that look like a space, or like nothing ---
+    Case('nbsp-as-indentation', {M: topic_text("teacher_notes:\n\u00a0\u00a0 Notes pasted from Word.\n")}, [
+        'content/thaw.yaml:7:1: a non-breaking space (U+00A0) in the indentation (typical of text pasted from a word processor); YAML indents with ordinary spaces only: retype the indentation with the space bar',
+    ]),
+    Case('nbsp-before-key', {M: topic_text("people:\n  - name: Anna Example\n    \u00a0 role: Pasted role\n")}, [
+        "content/thaw.yaml:8:5: key 'role' has a non-breaking space (U+00A0) before it (typical of text pasted from a word processor); retype the spaces before 'role' with the space bar, so that it lines up with the keys it belongs with",
+    ]),
+    Case('nbsp-inside-key', {M: topic_text("teacher\u00a0notes: x\n")}, [
+        "content/thaw.yaml:6:8: key 'teacher notes' has a non-breaking space (U+00A0) inside it (typical of text pasted from a word processor); retype the key with ordinary characters",
+    ]),
+    Case('nbsp-after-colon', {M: "kind: topic\ntitle:\u00a0The Thaw\nsections: [{heading: h, body: b}]\n"}, [
+        "content/thaw.yaml:2:7: a non-breaking space (U+00A0) after 'title:' (typical of text pasted from a word processor); YAML needs an ordinary space after the ':' of a key: delete it and type a space",
+    ]),
+    Case('nbsp-after-dash', {M: topic_text("objectives:\n  -\u00a0Explain the thaw\n  - Compare\n")}, [
+        "content/thaw.yaml:7:4: a non-breaking space (U+00A0) after '-' (typical of text pasted from a word processor), so this is text, not a list item; YAML needs an ordinary space after the '-': delete it and type a space",
+    ]),
+    Case('narrow-nbsp-before-colon', {M: topic_text("summary\u202f: A French colon.\n")}, [
+        "content/thaw.yaml:6:8: key 'summary' has a narrow non-breaking space (U+202F) after it (typical of text pasted from a word processor); delete it",
+    ]),
+    Case('figure-space-as-indentation', {M: topic_text("people:\n  - name: A\n\u2007\u2007\u2007 role: b\n")}, [
+        "content/thaw.yaml:8:1: key 'role' has a figure space (U+2007) before it (typical of text pasted from a word processor); retype the spaces before 'role' with the space bar, so that it lines up with the keys it belongs with",
+    ]),
+    Case('zero-width-space-in-key', {M: topic_text("sum\u200bmary: x\n")}, [
+        "content/thaw.yaml:6:4: key 'summary' has a zero-width space (U+200B) inside it (typical of text pasted from a word processor); retype the key with ordinary characters",
+    ]),
+    Case('byte-order-mark-inside-file', {M: topic_text("\ufeffsummary: x\n")}, [
+        "content/thaw.yaml:6:1: key 'summary' has a zero-width no-break space (U+FEFF, a byte-order mark inside the text) before it (typical of text pasted from a word processor); delete it",
+    ]),
+    Case('curly-quoted-key', {M: topic_text("\u201csummary\u201d: x\n")}, [
+        'content/thaw.yaml:6:1: key “summary” is in curly quotes (typical of text pasted from a word processor), which YAML reads as part of the key; write it without quotes: summary',
+    ]),
+    Case('curly-quoted-value-with-colon', {M: topic_text("summary: \u201cThe Thaw: a new era\u201d\n")}, [
+        'content/thaw.yaml:6:19: YAML syntax error: unexpected \':\' in a value; curly quotes (“...”, typical of a word processor) do not quote in YAML: use straight quotes ("...") or a block (|)',
+    ]),
+    Case('nbsp-in-id', {M: "kind: topic\nid: thaw\u00a0\ntitle: T\nsections: [{heading: h, body: b}]\n"}, [
+        "content/thaw.yaml:2:5: 'thaw ' is not a usable id: it contains a non-breaking space (U+00A0), which does not show (typical of text pasted from a word processor); retype it with letters, digits, '-', '_' and '.'",
+    ]),
+    Case('nbsp-in-source-key', {D: changed(DEBATE, ("sides", "pro", "contentions", 0, "cards", 0, "cite", "source"), "conquest1961\u00a0")}, [
+        "content/debates/split.yaml:15:19: source 'conquest1961\xa0' is not in content/sources.yaml (it contains a non-breaking space (U+00A0), which does not show; did you mean 'conquest1961'?); add it there or fix the key",
+    ]),
+    Case('json-duplicate-key', {"content/sources.json": '[\n  {"id": "taubman2003",\n   "type": "book",\n   "id": "t2003"}\n]\n'}, [
+        "content/sources.json:4:4: duplicate key 'id' (first written on line 2); remove one of them",
+    ]),
     # --- dangling references ---
     Case('dangling-module', {"coursepack.yaml": changed(CONFIG, ("packs", 0, "modules"), ["thaw", "splt"])}, [
         "coursepack.yaml:10:5: pack 'unit' lists module 'splt', which does not exist (did you mean 'split'?)",
