@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from . import citations, prose
+from . import citations, layouts, prose
 from .errors import Problem
 from .loader import ModuleFile, ProjectFiles
 from .models import Debate, PackConfig, Topic
@@ -79,31 +79,11 @@ def debate_packs(files: ProjectFiles) -> Iterator[Problem]:
 
 def check_debate_pack(pack: PackConfig, doc: YamlDocument, at: tuple, debates: list[Debate],
                       complete: bool) -> Iterator[Problem]:
-    """Packets and judge editions exist only for debates; a packet's side must be a debate's side.
-
-    `at` is the pack's path in coursepack.yaml; `complete` is False when one of
-    its modules is missing or broken (then "lists no debate" is not said)."""
-    if pack.layout == "packet" and "teacher" in pack.editions:
-        yield doc.problem(at + ("editions", pack.editions.index("teacher")),
-            "a packet is what one debater takes into the round and has no teacher edition; "
-            "make a second pack with layout: brief for the coach's copy")
-    if complete and not debates:
-        if pack.layout == "packet":
-            yield doc.problem(at + ("layout",),
-                f"pack '{pack.id}' is a packet but lists no debate module; add one, or use layout: course-pack")
-        elif "judge" in pack.editions:
-            yield doc.problem(at + ("editions", pack.editions.index("judge")),
-                f"pack '{pack.id}' has a judge edition but lists no debate module; remove 'judge' or add a debate")
-    if pack.side is None:
-        return
-    if pack.layout != "packet":
-        yield doc.problem(at + ("side",), "'side' chooses the case a packet prints; it only applies to layout: packet")
-        return
-    for debate in debates:
-        if pack.side not in debate.sides:
-            yield doc.problem(at + ("side",),
-                f"side '{pack.side}' is not a side of debate '{debate.id}'{suggest(pack.side, debate.sides)}; "
-                f"sides: {', '.join(debate.sides)}")
+    """What the pack's layout and editions require of it (layouts.pack_problems), placed in
+    coursepack.yaml: `at` is the pack's path there; `complete` is False when one of its
+    modules is missing or broken (then "lists no debate" is not said)."""
+    for key, message in layouts.pack_problems(pack, debates, complete):
+        yield doc.problem(at + key, message)
 
 
 # --- modules, sources, glossary ------------------------------------------------
