@@ -118,7 +118,7 @@ def prose_citations_known(files: ProjectFiles) -> Iterator[Problem]:
         for at, text in _strings(file.doc.data, ()):
             for key, line_offset, bracketed in prose.find_citations(text):
                 if bracketed and key not in keys:
-                    yield _inside(file.doc, at, text, line_offset, _unknown_source(key, keys, "citation"))
+                    yield _inside(file.doc, at, text, line_offset, _unknown_source(key, keys, "citation"), "@" + key)
 
 
 def prose_images_exist(files: ProjectFiles) -> Iterator[Problem]:
@@ -130,7 +130,7 @@ def prose_images_exist(files: ProjectFiles) -> Iterator[Problem]:
                 problem = ("an image needs alt text: ![what it shows](path)" if not alt
                            else image_problem(files, target))
                 if problem:
-                    yield _inside(file.doc, at, text, text.count("\n", 0, match.start()), problem)
+                    yield _inside(file.doc, at, text, text.count("\n", 0, match.start()), problem, match.group())
 
 
 def figures_exist(files: ProjectFiles) -> Iterator[Problem]:
@@ -333,14 +333,17 @@ def _strings(data: Any, at: tuple) -> Iterator[tuple[tuple, str]]:
             yield from _strings(value, at + (index,))
 
 
-def _inside(doc: YamlDocument, at: tuple, text: str, line_offset: int, message: str) -> Problem:
-    """A problem on line `line_offset` of a (possibly multi-line) text value."""
+def _inside(doc: YamlDocument, at: tuple, text: str, line_offset: int, message: str, needle: str = "") -> Problem:
+    """A problem on line `line_offset` of a (possibly multi-line) text value, at the column
+    where `needle` (the citation, the image) is written on that line if it is found there."""
     pos = doc.where(at)
     if text.endswith("\n"):  # a block scalar (|): its text starts on the line after the indicator
-        return Problem(doc.path, pos.line + 1 + line_offset, 1, message)
-    if line_offset:
-        return Problem(doc.path, pos.line + line_offset, 1, message)
-    return Problem(doc.path, pos.line, pos.col, message)
+        line, col = pos.line + 1 + line_offset, 1
+    elif line_offset:
+        line, col = pos.line + line_offset, 1
+    else:
+        line, col = pos.line, pos.col
+    return Problem(doc.path, line, doc.column_of(needle, line, start=col) or col, message)
 
 
 def _unknown_source(key: str, sources: dict, what: str = "source") -> str:

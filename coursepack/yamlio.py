@@ -44,6 +44,15 @@ class YamlDocument:
     data: Any
     values: dict[DocPath, Position] = field(default_factory=dict)
     keys: dict[DocPath, Position] = field(default_factory=dict)
+    text: str = field(default="", repr=False)  # the source, to find a word inside a value
+
+    def column_of(self, needle: str, line: int, *, start: int = 1) -> Optional[int]:
+        """The 1-based column where `needle` is written on `line`, from column `start`; None if it is not there."""
+        lines = self.text.split("\n")
+        if not needle or not 1 <= line <= len(lines):
+            return None
+        index = lines[line - 1].find(needle, max(start - 1, 0))
+        return index + 1 if index >= 0 else None
 
     def where(self, at: DocPath, *, key: bool = False) -> Position:
         """The closest recorded position for `at`, walking up to a parent."""
@@ -229,7 +238,7 @@ def parse_yaml(text: str, shown_as: str, *, allow_empty: bool = False,
         raise CoursepackError([_too_deep(shown_as, exc.mark.line + 1, exc.mark.column + 1)]) from None
     except yaml.YAMLError as exc:  # errors without a mark (rare)
         raise CoursepackError([Problem(shown_as, 0, 0, f"not valid YAML: {exc}")]) from None
-    doc = YamlDocument(shown_as, None)
+    doc = YamlDocument(shown_as, None, text=text)
     if node is None:
         if allow_empty:
             return doc

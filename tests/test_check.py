@@ -37,7 +37,7 @@ def test_several_mistakes_are_all_reported_with_locations(tmp_path):
         "content/thaw.yaml:4:1: unknown key 'sectons' (did you mean 'sections'?)",
         "content/thaw.yaml:8:12: date '1962-13-45' has no month 13",
         "content/thaw.yaml:9:5: missing required field 'date' in timeline",
-        "content/thaw.yaml:11:13: citation 'nobody2000' is not in content/sources.yaml; add it there or fix the key",
+        "content/thaw.yaml:11:19: citation 'nobody2000' is not in content/sources.yaml; add it there or fix the key",
         "content/thaw.yaml:12:12: 'lines' should be less than or equal to 40",
     ]
 
@@ -55,7 +55,7 @@ def test_unknown_citation_key_is_reported_on_its_line(tmp_path):
         """})
     code, lines = check_lines(root)
     assert code == 1
-    assert lines == ["content/thaw.yaml:8:1: citation 'conquets1961' is not in content/sources.yaml "
+    assert lines == ["content/thaw.yaml:8:26: citation 'conquets1961' is not in content/sources.yaml "
                      "(did you mean 'conquest1961'?); add it there or fix the key"]
 
 
@@ -198,9 +198,9 @@ def test_images_must_be_inside_the_project_and_have_alt_text(tmp_path):
     code, lines = check_lines(root)
     assert code == 1
     assert lines == [
-        "content/thaw.yaml:6:1: an image needs alt text: ![what it shows](path)",
-        "content/thaw.yaml:8:1: image '../../etc/passwd' is outside the project; copy it into assets/ and give a path like assets/map.png",
-        "content/thaw.yaml:8:1: image 'assets/missing.png' does not exist (paths are relative to the project folder)",
+        "content/thaw.yaml:6:14: an image needs alt text: ![what it shows](path)",
+        "content/thaw.yaml:8:7: image '../../etc/passwd' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:8:41: image 'assets/missing.png' does not exist (paths are relative to the project folder)",
         "content/thaw.yaml:9:21: image '/etc/hostname' is outside the project; copy it into assets/ and give a path like assets/map.png",
     ]
 

@@ -283,10 +283,10 @@ CASES = [
         "content/debates/split.yaml:44:11: source 'luethy2008' is not in content/sources.yaml; add it there or fix the key",
     ]),
     Case('dangling-citation', {M: changed(TOPIC, ("summary",), "As Conquest shows [@conquets1961, p. 12].")}, [
-        "content/thaw.yaml:4:10: citation 'conquets1961' is not in content/sources.yaml (did you mean 'conquest1961'?); add it there or fix the key",
+        "content/thaw.yaml:4:29: citation 'conquets1961' is not in content/sources.yaml (did you mean 'conquest1961'?); add it there or fix the key",
     ]),
     Case('dangling-citation-in-block', {M: topic_text("teacher_notes: |\n  First line.\n\n  Second line [see @nobody2000; @conquest1961].\n")}, [
-        "content/thaw.yaml:9:1: citation 'nobody2000' is not in content/sources.yaml; add it there or fix the key",
+        "content/thaw.yaml:9:20: citation 'nobody2000' is not in content/sources.yaml; add it there or fix the key",
     ]),
     Case('dangling-contention', {D: changed(DEBATE, ("rebuttals", 0, "answers"), "ideolgy")}, [
         "content/debates/split.yaml:25:12: rebuttal answers 'ideolgy', which is not a contention id in this debate (did you mean 'ideology'?)",
@@ -307,7 +307,7 @@ CASES = [
         "content/thaw.yaml:14:12: image 'assets/berlin.png' does not exist (paths are relative to the project folder)",
     ]),
     Case('dangling-image-markdown', {M: changed(TOPIC, ("sections", 1, "body"), "![The wall](assets/berlin.png)")}, [
-        "content/thaw.yaml:14:9: image 'assets/berlin.png' does not exist (paths are relative to the project folder)",
+        "content/thaw.yaml:14:10: image 'assets/berlin.png' does not exist (paths are relative to the project folder)",
     ]),
     Case('dangling-citation-style', {"coursepack.yaml": changed(CONFIG, ("citation_style",), "chicago-autor-date")}, [
         "coursepack.yaml:18:17: unknown citation style 'chicago-autor-date' (did you mean 'chicago-author-date'?); bundled styles: apa, chicago-author-date, chicago-author-date-17th-edition, chicago-note-bibliography, chicago-notes-bibliography, harvard-cite-them-right, harvard1, ieee, mla, modern-language-association",
@@ -351,13 +351,13 @@ CASES = [
         "content/thaw.yaml:15:10: 'alt' must not be empty",
     ]),
     Case('image-without-alt-markdown', {M: changed(TOPIC, ("sections", 1, "body"), "A map: ![](assets/map.png)"), "assets/map.png": b"\x89PNG"}, [
-        'content/thaw.yaml:14:9: an image needs alt text: ![what it shows](path)',
+        'content/thaw.yaml:14:17: an image needs alt text: ![what it shows](path)',
     ]),
     Case('image-outside-project', {M: changed(TOPIC, ("sections", 1, "body"), "![A](../secret.png) ![B](/etc/hostname) ![C](file:///etc/passwd) ![D](http://127.0.0.1/x.png)")}, [
-        "content/thaw.yaml:14:9: image '../secret.png' is outside the project; copy it into assets/ and give a path like assets/map.png",
-        "content/thaw.yaml:14:9: image '/etc/hostname' is outside the project; copy it into assets/ and give a path like assets/map.png",
-        "content/thaw.yaml:14:9: image 'file:///etc/passwd' is outside the project; copy it into assets/ and give a path like assets/map.png",
-        "content/thaw.yaml:14:9: image 'http://127.0.0.1/x.png' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:14:10: image '../secret.png' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:14:30: image '/etc/hostname' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:14:50: image 'file:///etc/passwd' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:14:75: image 'http://127.0.0.1/x.png' is outside the project; copy it into assets/ and give a path like assets/map.png",
     ]),
     # --- sources ---
     Case('sources-not-a-list', {"content/sources.yaml": "references: Conquest 1961\n"}, [
