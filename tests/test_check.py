@@ -242,3 +242,39 @@ def test_malformed_sources_are_reported(tmp_path):
         "content/sources.yaml:7:5: source 'untitled' needs a 'title'",
         "content/sources.yaml:9:14: each name in 'editor' needs 'family' (and usually 'given'), or 'literal' for an organization",
     ]
+
+
+def test_each_side_and_speech_is_reported_at_its_own_line(tmp_path):
+    """A side the format does not name at its key; missing sides at 'sides:'; every speech
+    with an unknown side at that speech's side, not at the format."""
+    debate = copy.deepcopy(DEBATE)
+    debate["sides"]["neutral"] = {"contentions": [{"id": "neither", "tag": "Neither"}]}
+    root = small_project(tmp_path, **{"content/debates/split.yaml": debate})
+    assert check_lines(root) == (1, [
+        "content/debates/split.yaml:24:3: side 'neutral' is not a side of format 'classroom' (sides: pro, con); "
+        "remove it, or choose a format that has this side"])
+
+    debate = copy.deepcopy(DEBATE)
+    debate["format"] = {"id": "three", "name": "Three", "sides": {"pro": "P", "con": "C", "mid": "M"},
+                        "speeches": [{"name": "One", "side": "pro", "minutes": 3}, {"name": "Two", "side": "cons", "minutes": 3},
+                                     {"name": "Three", "side": "middle", "minutes": 3}]}
+    write_project(root, {"content/debates/split.yaml": debate})
+    assert check_lines(root)[1] == [
+        "content/debates/split.yaml:17:11: speech 'Two' has side 'cons'; use one of both, con, mid, pro",
+        "content/debates/split.yaml:20:11: speech 'Three' has side 'middle'; use one of both, con, mid, pro",
+    ]
+    debate["format"]["speeches"] = debate["format"]["speeches"][:1]
+    del debate["sides"]["con"], debate["cross_examination"]["con"]
+    write_project(root, {"content/debates/split.yaml": debate})
+    assert check_lines(root)[1][0] == (
+        "content/debates/split.yaml:16:1: sides con, mid of format 'three' are missing (sides: pro, con, mid); "
+        "add each with its contentions")
+
+
+def test_an_invisible_character_is_named_even_without_a_suggestion(tmp_path):
+    config = copy.deepcopy(CONFIG)
+    config["packs"][1]["modules"] = ["nowhere\u200b"]
+    root = small_project(tmp_path, **{"coursepack.yaml": config})
+    assert check_lines(root) == (1, [
+        "coursepack.yaml:16:5: pack 'brief' lists module 'nowhere\u200b', which does not exist "
+        "(it contains a zero-width space (U+200B), which does not show)"])

@@ -272,6 +272,9 @@ CASES = [
     Case('json-duplicate-key', {"content/sources.json": '[\n  {"id": "taubman2003",\n   "type": "book",\n   "id": "t2003"}\n]\n'}, [
         "content/sources.json:4:4: duplicate key 'id' (first written on line 2); remove one of them",
     ]),
+    Case('json-escaped-control-character', {"content/sources.json": '[\n  {"id": "taubman2003",\n   "type": "book",\n   "title": "Khrushchev\\u0007"}\n]\n'}, [
+        'content/sources.json:4:13: text contains the invisible control character U+0007; remove it (or the escape that writes it)',
+    ]),
     # --- dangling references ---
     Case('dangling-module', {"coursepack.yaml": changed(CONFIG, ("packs", 0, "modules"), ["thaw", "splt"])}, [
         "coursepack.yaml:10:5: pack 'unit' lists module 'splt', which does not exist (did you mean 'split'?)",
