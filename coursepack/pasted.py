@@ -37,6 +37,24 @@ ODD_SPACES: dict[str, str] = {
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u201a\u00ab\u00bb"  # “ ” ‘ ’ „ ‚ « »
 WHERE_FROM = "typical of text pasted from a word processor"
+# What a word processor's bulleted or dashed list puts where YAML's list item has '-'.
+LIST_MARKS: dict[str, str] = {
+    "\u2013": "an en dash (U+2013)",
+    "\u2014": "an em dash (U+2014)",
+    "\u2010": "a hyphen (U+2010)",
+    "\u2212": "a minus sign (U+2212)",
+    "\u2022": "a bullet (U+2022)",
+    "\u00b7": "a middle dot (U+00B7)",
+    "\u25e6": "a white bullet (U+25E6)",
+    "\u25aa": "a small black square (U+25AA)",
+}
+
+
+def list_mark(text: str) -> str:
+    """The name of the word processor's list mark that `text` starts with (followed by a space), or ''."""
+    if text[:1] in LIST_MARKS and (text[1:2] == " " or text[1:2] in ODD_SPACES):
+        return LIST_MARKS[text[0]]
+    return ""
 
 
 def odd_spaces(text: str) -> Iterator[tuple[int, str]]:

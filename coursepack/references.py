@@ -2,8 +2,9 @@
 
 Each rule is a small function that reads the `ProjectFiles` that loader.py
 returns and yields the problems it finds, each at the node to fix (the list
-item, the key, the value), never at a parent. Every rule is listed once, in
-RULES; to add a rule, write the function and add it there.
+item, the key, the value), never at a parent; only what is missing is reported
+at the mapping it belongs in. Every rule is listed once, in RULES; to add a
+rule, write the function and add it there.
 
 A rule sees only the parts that were read without problems: a module that did
 not validate is skipped (its own problems are reported), and when a sources
@@ -34,6 +35,7 @@ def check(files: ProjectFiles) -> list[Problem]:
 # --- coursepack.yaml ------------------------------------------------------------
 
 def citation_style_known(files: ProjectFiles) -> Iterator[Problem]:
+    """coursepack.yaml's citation_style is a bundled CSL style."""
     config, doc = files.config, files.config_doc
     if config is None:
         return
@@ -45,6 +47,7 @@ def citation_style_known(files: ProjectFiles) -> Iterator[Problem]:
 
 
 def pack_ids_unique(files: ProjectFiles) -> Iterator[Problem]:
+    """No two packs share an id (ids name the output files); the second is reported."""
     if files.config is None:
         return
     seen: set[str] = set()
@@ -56,6 +59,7 @@ def pack_ids_unique(files: ProjectFiles) -> Iterator[Problem]:
 
 
 def pack_modules_exist(files: ProjectFiles) -> Iterator[Problem]:
+    """Every module a pack lists exists (one that failed to read is not called missing)."""
     if files.config is None:
         return
     modules = files.modules_by_id
@@ -89,6 +93,7 @@ def check_debate_pack(pack: PackConfig, doc: YamlDocument, at: tuple, debates: l
 # --- modules, sources, glossary ------------------------------------------------
 
 def module_ids_unique(files: ProjectFiles) -> Iterator[Problem]:
+    """No two modules share an id; the later file is reported at its id."""
     first: dict[str, YamlDocument] = {}
     for file in files.valid_modules():
         module_id = file.module.id
@@ -100,6 +105,7 @@ def module_ids_unique(files: ProjectFiles) -> Iterator[Problem]:
 
 
 def source_keys_unique(files: ProjectFiles) -> Iterator[Problem]:
+    """No citation key is defined twice, in one sources file or across sources.yaml and .json."""
     first: dict[str, str] = {}
     for source in files.sources:
         if source.key in first:
@@ -134,6 +140,7 @@ def prose_images_exist(files: ProjectFiles) -> Iterator[Problem]:
 
 
 def figures_exist(files: ProjectFiles) -> Iterator[Problem]:
+    """A section's figure.image is a file inside the project."""
     for file in files.valid_modules():
         if not isinstance(file.module, Topic):
             continue
@@ -192,6 +199,7 @@ def glossary_agrees(files: ProjectFiles) -> Iterator[Problem]:
 # --- debates ----------------------------------------------------------------------
 
 def debate_format_known(files: ProjectFiles) -> Iterator[Problem]:
+    """A debate's format id names a bundled format or one in the project's formats/."""
     for file, debate in _debates(files):
         if isinstance(debate.format, str) and debate.format not in files.formats:
             yield file.doc.problem(("format",),
@@ -223,6 +231,7 @@ def sides_match_format(files: ProjectFiles) -> Iterator[Problem]:
 
 
 def contention_ids_unique(files: ProjectFiles) -> Iterator[Problem]:
+    """Contention ids are unique in a debate, across its sides (rebuttals name them)."""
     for file, debate in _debates(files):
         seen: dict[str, str] = {}
         for side_key, side in debate.sides.items():
@@ -252,6 +261,7 @@ def rebuttals_answer_contentions(files: ProjectFiles) -> Iterator[Problem]:
 
 
 def cross_examination_sides(files: ProjectFiles) -> Iterator[Problem]:
+    """cross_examination's keys are the debate's sides; reported at the key."""
     for file, debate in _debates(files):
         side_keys = _side_keys(files, file)
         for key in debate.cross_examination:
@@ -262,6 +272,7 @@ def cross_examination_sides(files: ProjectFiles) -> Iterator[Problem]:
 
 
 def role_sides(files: ProjectFiles) -> Iterator[Problem]:
+    """A role's side is one of the debate's sides."""
     for file, debate in _debates(files):
         side_keys = _side_keys(files, file)
         for index, role in enumerate(debate.roles):

@@ -76,10 +76,14 @@ def _problem(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) 
         where = f" in {_field_name(error['loc'][:-1])}" if len(error["loc"]) > 1 else ""
         return doc.problem(loc[:-1], f"missing required field '{name}'{where}")
     if kind in _EXPECTED:
+        value = error.get("input")
+        mark = pasted.list_mark(value) if kind == "list_type" and isinstance(value, str) else ""
+        hint = (f"; its lines start with {mark}, as a list pasted from a word processor does: "
+                "start each item with '-' and a space" if mark else "")
         if not any(isinstance(part, str) for part in loc):  # the whole file, or an item of a list
             what = "the file" if not loc else "each item"
-            return doc.problem(loc, f"{what} must be {_EXPECTED[kind]}, not {_describe(error.get('input'))}")
-        return doc.problem(loc, f"'{name}' must be {_EXPECTED[kind]}, not {_describe(error.get('input'))}")
+            return doc.problem(loc, f"{what} must be {_EXPECTED[kind]}, not {_describe(value)}{hint}")
+        return doc.problem(loc, f"'{name}' must be {_EXPECTED[kind]}, not {_describe(value)}{hint}")
     if kind == "literal_error":
         return doc.problem(loc, f"'{name}' must be one of {error['ctx']['expected']}, not {_describe(error.get('input'))}")
     if kind in ("too_short", "list_too_short", "string_too_short"):

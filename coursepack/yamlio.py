@@ -276,28 +276,38 @@ _AFTER_KEY = re.compile(rf"^[ \t]*(?:-[ \t]+)*[^\s:#'\"\[\]{{}}][^:#]*:(?={_ODD}
 
 
 def _pasted_space_problems(text: str, shown_as: str, exc: yaml.MarkedYAMLError) -> list[Problem]:
-    """When a syntax error comes from an odd space (a non-breaking space from a word processor)
-    where YAML needs an ordinary one: a problem naming it, on each line up to the error that has
-    one. Empty when the file fails just the same with those characters made ordinary spaces."""
+    """When a syntax error comes from what a word processor pastes where YAML needs its own
+    characters (an odd space in the indentation or after a key's ':', an en dash or a bullet
+    where a list item's '-' goes): a problem naming it, on each line up to the error that has
+    one. Empty when the file fails just the same with those characters made YAML's own."""
     mark = exc.problem_mark or exc.context_mark
     error_line = mark.line + 1 if mark else text.count("\n") + 1
     lines = text.split("\n")
-    found: list[tuple[int, int, str, int]] = []  # (line, col of the first odd space, where, end of the span)
+    found: list[tuple[int, int, str]] = []  # (line, col, message), 1-based
+    fixed = list(lines)
     for number, line in enumerate(lines[:error_line], start=1):
         indentation = _INDENTATION.match(line).group()
         odd = [index for index, char in enumerate(indentation) if char in pasted.ODD_SPACES]
-        if odd:
-            found.append((number, odd[0] + 1, "in the indentation", len(indentation)))
-            continue
         after_key = _AFTER_KEY.match(line)
-        if after_key:
-            key = after_key.group().strip(" \t-")
-            found.append((number, after_key.end() + 1, f"after '{key}'", after_key.end() + 1))
+        if odd:
+            found.append((number, odd[0] + 1, f"{pasted.ODD_SPACES[line[odd[0]]]} in the indentation "
+                          f"({pasted.WHERE_FROM}); YAML indents with ordinary spaces only: "
+                          "retype the indentation with the space bar"))
+            fixed[number - 1] = pasted.visible(indentation) + line[len(indentation):]
+        elif pasted.list_mark(line[len(indentation):]):
+            col = len(indentation) + 1
+            found.append((number, col, f"{pasted.list_mark(line[col - 1:])} where a list item's '-' goes "
+                          "(typical of a list pasted from a word processor); a YAML list item starts with "
+                          "'-' (the minus key) and a space: retype it"))
+            fixed[number - 1] = line[:col - 1] + "- " + pasted.visible(line[col + 1:])
+        elif after_key:
+            end = after_key.end()
+            found.append((number, end + 1, f"{pasted.ODD_SPACES[line[end]]} after "
+                          f"'{after_key.group().strip(' ' + chr(9) + '-')}' ({pasted.WHERE_FROM}); YAML needs an "
+                          "ordinary space after the ':' of a key: delete it and type a space"))
+            fixed[number - 1] = line[:end] + " " + line[end + 1:]
     if not found:
         return []
-    fixed = list(lines)
-    for number, _, _, end in found:
-        fixed[number - 1] = pasted.visible(fixed[number - 1][:end]) + fixed[number - 1][end:]
     try:
         _Composer("\n".join(fixed)).get_single_node()
     except yaml.MarkedYAMLError as again:
@@ -306,14 +316,7 @@ def _pasted_space_problems(text: str, shown_as: str, exc: yaml.MarkedYAMLError) 
             return []  # not the cause: the same error, or an earlier one
     except (yaml.YAMLError, _TooDeep):
         return []
-    problems = []
-    for number, col, where, _ in found:
-        char = lines[number - 1][col - 1]
-        fix = ("YAML indents with ordinary spaces only: retype the indentation with the space bar"
-               if where == "in the indentation" else
-               "YAML needs an ordinary space after the ':' of a key: delete it and type a space")
-        problems.append(Problem(shown_as, number, col, f"{pasted.ODD_SPACES[char]} {where} ({pasted.WHERE_FROM}); {fix}"))
-    return problems
+    return [Problem(shown_as, number, col, message) for number, col, message in found]
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str, source: str = "") -> Problem:

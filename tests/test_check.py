@@ -278,3 +278,15 @@ def test_an_invisible_character_is_named_even_without_a_suggestion(tmp_path):
     assert check_lines(root) == (1, [
         "coursepack.yaml:16:5: pack 'brief' lists module 'nowhere\u200b', which does not exist "
         "(it contains a zero-width space (U+200B), which does not show)"])
+
+
+def test_every_rule_in_references_is_listed_in_rules():
+    """A rule written in references.py but not listed in RULES would never run."""
+    import inspect
+
+    from coursepack import references
+    rules = {name for name, function in inspect.getmembers(references, inspect.isfunction)
+             if function.__module__ == references.__name__ and not name.startswith("_") and name != "check"
+             and list(inspect.signature(function).parameters) == ["files"]}
+    assert rules == {rule.__name__ for rule in references.RULES}
+    assert len(rules) >= 18

@@ -272,6 +272,12 @@ CASES = [
     Case('json-duplicate-key', {"content/sources.json": '[\n  {"id": "taubman2003",\n   "type": "book",\n   "id": "t2003"}\n]\n'}, [
         "content/sources.json:4:4: duplicate key 'id' (first written on line 2); remove one of them",
     ]),
+    Case('en-dash-list-of-mappings', {M: "kind: topic\ntitle: T\nsections:\n  \u2013 heading: One\n    body: Text\n  \u2013 heading: Two\n    body: Text\n"}, [
+        "content/thaw.yaml:4:3: an en dash (U+2013) where a list item's '-' goes (typical of a list pasted from a word processor); a YAML list item starts with '-' (the minus key) and a space: retype it",
+    ]),
+    Case('bulleted-list', {M: topic_text("objectives:\n  \u2022 Explain the thaw\n  \u2022 Compare\n")}, [
+        "content/thaw.yaml:7:3: 'objectives' must be a list (lines starting with '- ', or [a, b]), not '• Explain the thaw • Compare'; its lines start with a bullet (U+2022), as a list pasted from a word processor does: start each item with '-' and a space",
+    ]),
     Case('json-escaped-control-character', {"content/sources.json": '[\n  {"id": "taubman2003",\n   "type": "book",\n   "title": "Khrushchev\\u0007"}\n]\n'}, [
         'content/sources.json:4:13: text contains the invisible control character U+0007; remove it (or the escape that writes it)',
     ]),
