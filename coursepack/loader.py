@@ -15,7 +15,7 @@ from typing import Any, Iterator, Optional, Union
 
 from .errors import CoursepackError, Problem
 from .models import Debate, DebateFormat, ProjectConfig, Term, Topic
-from .pasted import visible
+from .pasted import WHERE_FROM, names, odd_spaces, visible
 from .sources import item_problems
 from .validation import suggest, validate
 from .yamlio import YamlDocument, load_json, load_yaml
@@ -182,6 +182,10 @@ class _Reader:
                 if not isinstance(key, str) or not key:
                     self.problems.append(doc.problem(at + (index,), "each reference needs an 'id' (the citation key)"))
                     continue
+                if any(odd_spaces(key)):  # it could never be cited as written; cited as it shows, it is found
+                    self.problems.append(doc.problem(at + (index, "id"),
+                        f"source key '{visible(key).strip()}' has {names(key)} in it ({WHERE_FROM}); retype the key"))
+                    key = visible(key).strip()
                 self.files.sources.append(Source(key, item, doc, at + (index,)))
                 for inside, message in item_problems(item):
                     self.problems.append(doc.problem(at + (index,) + inside, message))

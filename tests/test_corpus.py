@@ -278,6 +278,9 @@ CASES = [
     Case('bulleted-list', {M: topic_text("objectives:\n  \u2022 Explain the thaw\n  \u2022 Compare\n")}, [
         "content/thaw.yaml:7:3: 'objectives' must be a list (lines starting with '- ', or [a, b]), not '• Explain the thaw • Compare'; its lines start with a bullet (U+2022), as a list pasted from a word processor does: start each item with '-' and a space",
     ]),
+    Case('nbsp-in-source-definition', {"content/sources.yaml": {"references": [dict(SOURCES["references"][0], id="conquest1961\u00a0")]}}, [
+        "content/sources.yaml:2:7: source key 'conquest1961' has a non-breaking space (U+00A0) in it (typical of text pasted from a word processor); retype the key",
+    ]),
     Case('json-escaped-control-character', {"content/sources.json": '[\n  {"id": "taubman2003",\n   "type": "book",\n   "title": "Khrushchev\\u0007"}\n]\n'}, [
         'content/sources.json:4:13: text contains the invisible control character U+0007; remove it (or the escape that writes it)',
     ]),
