@@ -22,6 +22,8 @@ __all__ = ["BUNDLED_FORMATS", "PROJECT_FILE", "Module", "Project", "available_fo
 
 @dataclass
 class Project:
+    """A loaded and checked project: every reference resolves, each debate carries its format."""
+
     root: Path
     config: ProjectConfig
     modules: dict[str, Module]  # by id, in file order
