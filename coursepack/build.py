@@ -62,7 +62,9 @@ def print_documents(project: Project, documents: list[str], paths: list[Path]) -
     """Print HTML documents of `project`; a refused resource (a file outside the
     project, a network address) is an error naming the PDF it was for."""
     created = source_date()  # read before any work, so a bad value is reported at once
-    for path, printed in zip(paths, print_pdfs([project.root, theme_dir()], project.root, documents, created)):
+    printing = print_pdfs([project.root, theme_dir()], project.root, documents, created,
+                          standard=project.config.pdf.standard)
+    for path, printed in zip(paths, printing):
         if printed.refused:
             raise CoursepackError([Problem(path.relative_to(project.root).as_posix(), 0, 0, reason)
                                    for reason in printed.refused])
@@ -80,28 +82,29 @@ class Printed:
 
 
 def print_pdfs(allowed_roots: list[Path], base_url: Path, documents: list[str],
-               created: Optional[datetime] = None) -> Iterator[Printed]:
+               created: Optional[datetime] = None, standard: str = "ua-1") -> Iterator[Printed]:
     """Render HTML documents to PDF, in order; on several cores, several at a time.
+    `standard` is `pdf.standard` of coursepack.yaml (see PdfRenderer).
 
     Layout and PDF writing are pure CPU work in WeasyPrint, so separate processes
     (each with its own fonts and URL fetcher) cut a multi-edition build's time
     nearly by the number of cores."""
     workers = min(len(documents), os.cpu_count() or 1)
     if workers < 2:
-        _start_printer(allowed_roots)
+        _start_printer(allowed_roots, standard)
         yield from (_print(html, base_url, created) for html in documents)
         return
     count = len(documents)
-    with ProcessPoolExecutor(workers, initializer=_start_printer, initargs=(allowed_roots,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_printer, initargs=(allowed_roots, standard)) as pool:
         yield from pool.map(_print, documents, [base_url] * count, [created] * count)
 
 
 _printer = None  # this process's PdfRenderer
 
 
-def _start_printer(allowed_roots: list[Path]) -> None:
+def _start_printer(allowed_roots: list[Path], standard: str = "ua-1") -> None:
     global _printer
-    _printer = PdfRenderer(allowed_roots=allowed_roots)
+    _printer = PdfRenderer(allowed_roots=allowed_roots, standard=standard)
 
 
 def _print(html: str, base_url: Path, created: Optional[datetime]) -> Printed:
@@ -130,7 +133,11 @@ def output_name(pack_id: str, edition: str) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
+    """Write to a temporary file beside `path`, then rename it over `path`.
+
+    The file gets the permissions a newly created file gets under the user's umask
+    (0644 under the usual 022), as `open()` would give it: mkstemp makes its
+    temporary file 0600, readable by nobody else, so it is widened before the rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # A build killed mid-write (SIGKILL, power cut) leaves its temporary file behind.
     # The name carries the writer's process id: remove those whose writer is gone,
@@ -141,6 +148,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -149,6 +157,20 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask. Linux shows it in /proc; elsewhere it can only be read by
+    setting it, which is set back at once."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _running(pid: int) -> bool:
