@@ -178,7 +178,7 @@ def test_pdfs_are_readable_by_others_under_umask_022(example_built):
 
 
 def test_written_files_follow_the_umask(tmp_path):
-    from coursepack.build import write_atomic
+    from coursepack.pipeline.write import write_atomic
     for mask, mode in ((0o022, 0o644), (0o077, 0o600), (0o002, 0o664)):
         old = os.umask(mask)
         try:
