@@ -27,7 +27,8 @@ from ..errors import CoursepackError, Problem
 from ..outputs.pdf import PdfRenderer, Printed, source_date  # WeasyPrint itself loads only when printing
 from ..project import Project
 from ..render import theme_dir
-from .plan import Job
+from ..outputs.booklet import SHEETS_MM, impose
+from .plan import EDITION, Job
 
 
 class Printer(Protocol):
@@ -84,6 +85,26 @@ def produce(project: Project, jobs: Sequence[Job], documents: Sequence[str], pri
             shown = job.path.relative_to(project.root).as_posix()
             raise CoursepackError([Problem(shown, 0, 0, reason) for reason in printed.refused])
         yield printed
+
+
+def booklet(project: Project, job: Job, printed: Printed) -> Optional[tuple[Path, bytes]]:
+    """The booklet a printed job also makes, as (path, bytes), or None.
+
+    A pack with `booklet: true` gets build/<id>-booklet.pdf from its student edition
+    (else its first edition): the pages imposed two-up for saddle-stitching, on sheets
+    twice the page size (outputs/booklet.py). Raises CoursepackError when the PDF
+    cannot be imposed."""
+    pack = job.pack
+    source = "student" if "student" in pack.editions else pack.editions[0]
+    if not (getattr(pack, "booklet", False) and job.output == EDITION and job.edition == source):
+        return None
+    path = job.path.with_name(f"{pack.id}-booklet.pdf")
+    sheet = SHEETS_MM.get(project.config.page.named_size or "")
+    try:
+        title = f"{pack.title or project.config.title} (booklet)"
+        return path, impose(printed.pdf, sheet_mm=sheet, title=title)
+    except ValueError as exc:
+        raise CoursepackError([Problem(path.relative_to(project.root).as_posix(), 0, 0, str(exc))]) from None
 
 
 def finish(job: Job, printed: Printed) -> bytes:
