@@ -114,7 +114,15 @@ def test_bleed_and_crop_marks_put_the_trim_box_inside_a_larger_media_box(a5_book
         # 3 mm bleed, then 3 mm clear, then 6 mm crop marks: 12 mm beyond the trim
         assert [t - m for t, m in zip(trim[:2], media[:2])] == [12.0, 12.0]
         assert [m - t for t, m in zip(trim[2:], media[2:])] == [12.0, 12.0]
-        assert media[0] < bleed[0] < trim[0] and trim[2] < bleed[2] < media[2]
+        assert [t - b for t, b in zip(trim[:2], bleed[:2])] == [3.0, 3.0]  # the BleedBox is the bleed asked for
+        assert [b - t for t, b in zip(trim[2:], bleed[2:])] == [3.0, 3.0]
+
+
+def test_print_ready_pdf_stays_pdf_ua(a5_booklet):
+    page = pytest.importorskip("page")
+    root, _ = a5_booklet
+    for name in ("unit.pdf", "unit-roles.pdf"):
+        assert page.validate_pdf(root / "build" / name, profile="ua1").failures == []
 
 
 def test_half_letter_is_a_named_size(tmp_path):

@@ -48,7 +48,7 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None, *, printer: Opti
     printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard)
     built = []
     for job, printed in zip(jobs, produce(project, jobs, documents, printer)):
-        write_atomic(job.path, finish(job, printed))
+        write_atomic(job.path, finish(job, printed, project.config.page))
         built.append(Built(job.path, printed.pages, printed.warnings))
         imposed = booklet(project, job, printed)
         if imposed:  # a second file from the same print: build/<id>-booklet.pdf

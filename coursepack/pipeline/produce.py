@@ -27,7 +27,9 @@ from ..errors import CoursepackError, Problem
 from ..outputs.pdf import PdfRenderer, Printed, source_date  # WeasyPrint itself loads only when printing
 from ..project import Project
 from ..render import theme_dir
+from ..models import PageSettings
 from ..outputs.booklet import SHEETS_MM, impose
+from ..outputs.prepress import set_bleed_box
 from .plan import EDITION, Job
 
 
@@ -107,9 +109,12 @@ def booklet(project: Project, job: Job, printed: Printed) -> Optional[tuple[Path
         raise CoursepackError([Problem(path.relative_to(project.root).as_posix(), 0, 0, str(exc))]) from None
 
 
-def finish(job: Job, printed: Printed) -> bytes:
+def finish(job: Job, printed: Printed, page: Optional[PageSettings] = None) -> bytes:
     """The bytes to write for a printed job: the post-processing step of `build`.
 
-    Every edition is written as printed today; imposition (a booklet) transforms
-    `printed.pdf` here, chosen by the job."""
+    With crop marks (`page.marks`), the BleedBox is set to the page's bleed
+    (outputs/prepress.py); everything else is written as printed. The booklet is a
+    second file made from the same print (`booklet`)."""
+    if page is not None and page.marks != "none" and printed.pdf:
+        return set_bleed_box(printed.pdf, page.bleed_mm)
     return printed.pdf
