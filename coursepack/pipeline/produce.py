@@ -112,9 +112,10 @@ def booklet(project: Project, job: Job, printed: Printed) -> Optional[tuple[Path
 def finish(job: Job, printed: Printed, page: Optional[PageSettings] = None) -> bytes:
     """The bytes to write for a printed job: the post-processing step of `build`.
 
-    With crop marks (`page.marks`), the BleedBox is set to the page's bleed
-    (outputs/prepress.py); everything else is written as printed. The booklet is a
+    With a bleed or crop marks, every page's BleedBox is set to `page.bleed`
+    (outputs/prepress.py: WeasyPrint's is at most 10pt); everything else is written
+    as printed. The booklet is a
     second file made from the same print (`booklet`)."""
-    if page is not None and page.marks != "none" and printed.pdf:
+    if page is not None and (page.bleed_mm or page.marks != "none") and printed.pdf:
         return set_bleed_box(printed.pdf, page.bleed_mm)
     return printed.pdf
