@@ -393,6 +393,9 @@ CASES = [
     Case('sources-json-syntax', {"content/sources.json": '[{"id": "x",}]'}, [
         'content/sources.json:1:13: not valid JSON: Expecting property name enclosed in double quotes',
     ]),
+    Case('duplicate-id-from-file-name', {"content/units/thaw.yaml": changed(TOPIC, ("id",), DELETE)}, [
+        "content/units/thaw.yaml:1:1: module id 'thaw' (from the file name) is already used by content/thaw.yaml; give each module its own id (add an 'id:' line, or rename the file)",
+    ]),
     Case('duplicate-ids', {"content/copy.yaml": TOPIC, "coursepack.yaml": changed(CONFIG, ("packs", 1, "id"), "unit")}, [
         "content/thaw.yaml:2:5: module id 'thaw' is already used by content/copy.yaml; give each module its own id",
         "coursepack.yaml:14:7: pack id 'unit' is used twice; pack ids name the output files",
