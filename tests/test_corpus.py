@@ -168,7 +168,7 @@ CASES = [
         "coursepack.yaml:14:7: '../brief' is not a usable id: use letters, digits, '-', '_' and '.', starting with a letter or digit",
     ]),
     Case('bad-page-size', {"coursepack.yaml": changed(CONFIG, ("page",), {"size": "tabloidish"})}, [
-        'coursepack.yaml:19:9: page size \'tabloidish\' is not one of letter, a4, a5, legal, nor two lengths such as "210mm 297mm"',
+        'coursepack.yaml:19:9: page size \'tabloidish\' is not one of letter, a4, a5, legal, half-letter, nor two lengths such as "210mm 297mm"',
     ]),
     Case('bad-language', {"coursepack.yaml": changed(CONFIG, ("language",), "English")}, [
         "coursepack.yaml:4:11: language 'English' is not a BCP 47 tag such as en, en-GB, fr or de",
