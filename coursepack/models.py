@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -85,8 +85,38 @@ class PackConfig(Model):
     side: Optional[str] = None  # packet layout: print this side's case only (a roster row may override it)
     card_text: Literal["full", "read-aloud"] = "full"  # read-aloud: only the highlighted words of each card
     role_cards: Literal["sheet", "page"] = "sheet"  # build/<id>-roles.pdf: several cards a page, or one
+    cover: bool = True  # false: no cover page (a compact handout starts with its first module)
+    contents: bool = True  # false: no table of contents
 
     _check_id = field_validator("id")(_safe_id)
+
+
+class ThemeFonts(Model):
+    """A bundled family name, an installed family name, or a font file inside the project."""
+
+    body: Union[str, list[str], None] = None  # a list: the files of one family (regular, bold, italic...)
+    headings: Union[str, list[str], None] = None
+
+
+class ThemeSettings(Model):
+    """The look of every document: checked further in theme.py (colours, files, sizes)."""
+
+    accent: Optional[str] = None  # any CSS colour
+    logo: Optional[str] = None  # an image inside the project, on every cover
+    base_size: Optional[str] = None  # body text size (a CSS length); every size scales with it
+    fonts: ThemeFonts = ThemeFonts()
+    footer: Optional[str] = None  # text at the foot of every page but covers
+    css: list[str] = []  # project stylesheets added after the theme's
+
+    @field_validator("css", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("base_size", mode="before")
+    @classmethod
+    def _size_as_text(cls, value: Any) -> Any:
+        return f"{value}pt" if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 class ProjectConfig(Model):
@@ -98,6 +128,8 @@ class ProjectConfig(Model):
     page: PageSettings = PageSettings()
     citation_style: str = "chicago-author-date"
     packs: list[PackConfig] = Field(min_length=1)
+    theme: ThemeSettings = ThemeSettings()
+    labels: dict[str, Any] = {}  # label key -> text, over the language's catalogue (coursepack/i18n)
 
     @field_validator("language")
     @classmethod
@@ -176,7 +208,14 @@ class TimelineEvent(Model):
         return (signed, int(month or 0), int(day or 0))
 
     @property
+    def parts(self) -> tuple[int, Optional[int], Optional[int], bool]:
+        """(year, month or None, day or None, before the common era)."""
+        year, month, day, era = _DATE.match(self.date).groups()
+        return int(year), int(month) if month else None, int(day) if day else None, bool(era)
+
+    @property
     def label(self) -> str:
+        """The date in English; templates print `event_date(item)`, in the document's language."""
         if self.display:
             return self.display
         year, month, day, era = _DATE.match(self.date).groups()
@@ -313,6 +352,7 @@ class DebateFormat(Model):
     teams: list[Team] = []
     audience_vote: bool = False
     speaker_points: Optional[SpeakerPoints] = None
+    vocabulary: list[Literal["motion", "points-of-information", "crossfire"]] = []  # word sets (coursepack/i18n)
 
     @model_validator(mode="after")
     def _speech_sides_known(self) -> "DebateFormat":

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
-from . import citations, prose
+from . import citations, prose, theme
 from .errors import CoursepackError, Problem, UsageError
 from .models import Debate, DebateFormat, ProjectConfig, Term, Topic
 from .sources import item_problems
@@ -240,6 +240,7 @@ class _Loader:
     # -- cross-references --------------------------------------------------
 
     def check_config(self, config: ProjectConfig, doc: YamlDocument, modules: dict[str, Module]) -> None:
+        self.problems.extend(theme.problems(config, doc, self.root))
         if config.citation_style not in citations.available_styles():
             self.problems.append(doc.problem(("citation_style",),
                 f"unknown citation style '{config.citation_style}'{suggest(config.citation_style, citations.available_styles())}; "

@@ -15,8 +15,9 @@ from typing import Optional, Sequence
 import jinja2
 from markupsafe import Markup
 
-from . import citations, prose
+from . import citations, prose, theme
 from .errors import CoursepackError, Problem
+from .i18n import Labels
 from .models import Debate, PackConfig, Term, TimelineEvent, Topic
 from .project import Project
 from .roster import Student
@@ -47,7 +48,14 @@ def make_environment(project: Project) -> jinja2.Environment:
     env.filters["read_aloud"] = _read_aloud
     env.globals["format_minutes"] = format_minutes
     env.globals["side_label"] = side_label
+    env.globals["label"] = labels = project_labels(project)
+    env.globals["event_date"] = lambda event: event.display or labels.date(*event.parts)
     return env
+
+
+def project_labels(project: Project) -> Labels:
+    """The theme's words in the project's language, with its own `labels:` on top."""
+    return Labels(project.config.language, project.config.labels)
 
 
 def template_for(pack: PackConfig, edition: str) -> str:
@@ -78,6 +86,9 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "glossary": pack_glossary(project, modules),
         "timeline": pack_timeline(modules),
         "page_css": page_css(project),
+        "theme_css": theme.style(project, env.globals["label"]),
+        "extra_stylesheets": theme.stylesheets(project),
+        "font_scale": theme.font_scale(project),
         "_prose": prose.ProseRenderer(bibliography, known_keys=set(project.sources)),
         "cite_short": lambda cite: Markup.escape(bibliography.short(cite.source, cite.page)),
         "cite_full": lambda cite: Markup(bibliography.reference(cite.source)),
@@ -170,11 +181,13 @@ def page_css(project: Project) -> Markup:
     return Markup(f"<style>@page {{ size: {width:g}mm {height:g}mm; }}</style>")
 
 
-def side_label(module: Debate, side_key: str) -> str:
+@jinja2.pass_context
+def side_label(context, module: Debate, side_key: str) -> str:
+    """The name a debate gives one of its sides; `both` in the document's language."""
     if side_key in module.sides and module.sides[side_key].label:
         return module.sides[side_key].label
     if side_key == "both":
-        return "Both"
+        return context["label"]("both_sides")
     return module.format.sides.get(side_key, side_key) if hasattr(module.format, "sides") else side_key
 
 
