@@ -37,6 +37,7 @@ def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...]) -> N
 
     with _reported(ctx):
         root = find_project(path)
+        _theme_warnings(root)
         for built in build_project(root, pack_ids or None):
             shown = built.path.relative_to(root)
             click.echo(f"wrote {shown} ({built.pages} pages)")
@@ -54,6 +55,7 @@ def check(ctx: click.Context, path: Path | None) -> None:
 
     with _reported(ctx):
         project = check_project(find_project(path))
+        _theme_warnings(project.root)
         click.echo(f"ok: {len(project.modules)} modules, {len(project.config.packs)} packs, "
                    f"{len(project.sources)} sources")
 
@@ -100,6 +102,14 @@ def formats(ctx: click.Context, path: Path | None) -> None:
             for number, speech in enumerate(fmt.speeches, 1):
                 side = fmt.sides.get(speech.side, "both sides")
                 click.echo(f"  {number:>2}. {speech.name} ({side}, {format_minutes(speech.minutes)} min)")
+
+
+def _theme_warnings(root: Path) -> None:
+    """Warn about overrides that replace the theme rather than extend it."""
+    from coursepack.theme import override_warnings
+
+    for warning in override_warnings(root):
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _project_or_none(path: Path | None) -> Path | None:

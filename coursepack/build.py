@@ -101,7 +101,9 @@ _printer = None  # this process's PdfRenderer
 
 def _start_printer(allowed_roots: list[Path]) -> None:
     global _printer
-    _printer = PdfRenderer(allowed_roots=allowed_roots)
+    # A copy of the theme's stylesheet in the project's templates/ keeps its relative
+    # references (fonts.css, ../fonts/): what the project lacks comes from the theme.
+    _printer = PdfRenderer(allowed_roots=allowed_roots, fallbacks=[(allowed_roots[0] / "templates", theme_dir())])
 
 
 def _print(html: str, base_url: Path, created: Optional[datetime]) -> Printed:

@@ -79,6 +79,11 @@ def problems(config, doc, root: Path) -> list[Problem]:
         problem = _file_problem(root, sheet, "stylesheet", _css_kind, "a CSS file (.css)")
         if problem:
             add(("css", index), problem)
+    for index, pack in enumerate(config.packs):
+        if not pack.cover and pack.layout == "packet":
+            found.append(doc.problem(("packs", index, "cover"),
+                "a packet's cover names the student it belongs to; cover: false applies to the course-pack "
+                "and brief layouts"))
     for key, message in label_problems(config.labels):
         found.append(doc.problem(("labels", key), message, key=True))
     return found
@@ -178,7 +183,7 @@ def parse_colour(text: str) -> Optional[tuple[float, float, float]]:
     if colour is None or isinstance(colour, str):  # None, or 'currentcolor'
         return None
     if hasattr(colour, "to"):
-        return tuple(min(max(channel, 0.0), 1.0) for channel in colour.to("srgb").params)
+        return tuple(min(max(channel, 0.0), 1.0) for channel in colour.to("srgb").coordinates)
     return colour.red, colour.green, colour.blue
 
 
