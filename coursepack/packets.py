@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from . import assemble
+from . import assemble, glyphs, theme
 from .build import OUTPUT_DIR, print_documents, write_atomic
 from .errors import CoursepackError, Problem
 from .models import Debate
@@ -48,6 +48,10 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     pack = project.pack(pack_id)
     debates = [project.modules[m] for m in pack.modules if isinstance(project.modules[m], Debate)]
     students = load_roster(roster, _shown(project, roster), debates)
+    unprintable = glyphs.lines_problem(_shown(project, roster), [(s.row, f"{s.name} {s.period or ''}") for s in students],
+                                       glyphs.coverage(project.root / f for f in theme.font_files(project.config.theme)))
+    if unprintable:  # names that would print as empty boxes on the covers (see glyphs.py)
+        raise CoursepackError([unprintable])
 
     folder = project.root / OUTPUT_DIR / PACKETS_DIR / pack.id
     targets = [folder / f"{student.file_stem}.pdf" for student in students]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
-from . import citations, prose, theme
+from . import citations, glyphs, prose, theme
 from .errors import CoursepackError, Problem, UsageError
 from .models import Debate, DebateFormat, ProjectConfig, Term, Topic
 from .sources import item_problems
@@ -86,6 +86,7 @@ class _Loader:
         self.root = root
         self.problems: list[Problem] = []
         self.broken_module_ids: set[str] = set()  # modules with errors of their own: not "missing"
+        self.documents: list[YamlDocument] = []  # every file read, for the check of printable characters
 
     # -- reading files ---------------------------------------------------
 
@@ -93,8 +94,11 @@ class _Loader:
         """A YAML file, or CSL JSON for a .json file; None (problems noted) when unreadable."""
         try:
             if file.suffix == ".json":
-                return load_json(file, self.rel(file))
-            return load_yaml(file, self.rel(file), allow_empty=allow_empty, **options)
+                doc = load_json(file, self.rel(file))
+            else:
+                doc = load_yaml(file, self.rel(file), allow_empty=allow_empty, **options)
+            self.documents.append(doc)
+            return doc
         except CoursepackError as exc:
             self.problems.extend(exc.problems)
             return None
@@ -125,7 +129,17 @@ class _Loader:
         self.check_glossary(glossary, modules, docs)
         if not config:
             return None
+        self.check_glyphs(config)
         return Project(self.root, config, resolved, sources, glossary[0] if glossary else [], formats)
+
+    def check_glyphs(self, config: ProjectConfig) -> None:
+        """Characters that no available font can print: one problem a file (glyphs.py)."""
+        fonts = glyphs.coverage(self.root / file for file in theme.font_files(config.theme))
+        for doc in self.documents:
+            problem = glyphs.document_problems(doc, fonts, _strings(doc.data, ()),
+                                               lambda doc, at, text, offset: _inside(doc, at, text, offset, ""))
+            if problem:
+                self.problems.append(problem)
 
     def load_sources(self) -> dict[str, dict]:
         sources: dict[str, dict] = {}

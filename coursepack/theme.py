@@ -275,6 +275,14 @@ def installed_families() -> frozenset[str]:
     return frozenset(name.strip().lower() for line in listed.splitlines() for name in line.split(","))
 
 
+def font_files(theme) -> list[str]:
+    """The font files (paths inside the project) that `theme: fonts` names."""
+    files = []
+    for value in (theme.fonts.body, theme.fonts.headings):
+        files += [item for item in (value if isinstance(value, list) else [value]) if item and _looks_like_file(item)]
+    return files
+
+
 def theme_files(project) -> Iterable[Path]:
     """Files inside the project that the theme settings use (for caches and watchers)."""
     theme = project.config.theme
