@@ -53,11 +53,12 @@ class Coverage:
 
 
 def coverage(font_files: Iterable[Path] = ()) -> Coverage:
-    """What the theme's bundled fonts, `font_files` and the machine's fonts can print."""
+    """What the theme's bundled fonts, `font_files` (theme.font_files: the project's and
+    the bundled families it chose) and the machine's fonts can print."""
     from .render import theme_dir
 
     ranges = list(_installed_ranges())
-    for file in [*sorted((theme_dir() / "fonts").glob("*.[ot]tf")), *font_files]:
+    for file in [*sorted((theme_dir() / "fonts").glob("Lin*.otf")), *font_files]:  # the theme's stack
         ranges += _file_ranges(str(file))
     return Coverage(ranges)
 

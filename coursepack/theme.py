@@ -32,8 +32,9 @@ _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(pt|px|mm|cm|in)\s*$")
 BUNDLED_FAMILIES = {
     "linux libertine": "Theme Serif", "libertine": "Theme Serif", "theme serif": "Theme Serif",
     "linux biolinum": "Theme Sans", "biolinum": "Theme Sans", "theme sans": "Theme Sans",
+    "source serif 4": "Source Serif 4", "source sans 3": "Source Sans 3",
 }
-BUNDLED_NAMES = ("Linux Libertine", "Linux Biolinum")
+BUNDLED_NAMES = ("Linux Libertine", "Linux Biolinum", "Source Serif 4", "Source Sans 3")
 
 FONT_SUFFIXES = {".ttf": "truetype", ".otf": "opentype", ".woff": "woff", ".woff2": "woff2", ".ttc": "collection"}
 _FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"wOFF", b"wOF2", b"ttcf")
@@ -276,10 +277,16 @@ def installed_families() -> frozenset[str]:
 
 
 def font_files(theme) -> list[str]:
-    """The font files (paths inside the project) that `theme: fonts` names."""
+    """The font files that `theme: fonts` uses: paths inside the project, and the
+    files of a bundled family it names (absolute paths)."""
+    from .render import theme_dir
+
     files = []
     for value in (theme.fonts.body, theme.fonts.headings):
         files += [item for item in (value if isinstance(value, list) else [value]) if item and _looks_like_file(item)]
+        family = BUNDLED_FAMILIES.get(value.strip().lower()) if isinstance(value, str) else None
+        if family and family.startswith("Source"):
+            files += [str(path) for path in sorted((theme_dir() / "fonts").glob(family.replace(" ", "") + "*.ttf"))]
     return files
 
 

@@ -104,8 +104,11 @@ def test_sizes_follow_the_base_size(themed):
 
 @pytest.mark.parametrize("base", ["9pt", "16pt"])  # 14pt: the customised project above
 def test_headings_stay_larger_than_body_text_at_every_base_size(tmp_path, base):
+    # 16pt also with the other bundled families, named as in the format reference
+    fonts = {"body": "Source Serif 4", "headings": "Source Sans 3"} if base == "16pt" else {}
     root = small_project(tmp_path / "proj", **{"coursepack.yaml": dict(
-        CONFIG, theme={"base_size": base}, packs=[{"id": "unit", "modules": ["thaw"], "cover": False, "contents": False}])})
+        CONFIG, theme={"base_size": base, "fonts": fonts},
+        packs=[{"id": "unit", "modules": ["thaw"], "cover": False, "contents": False}])})
     result = run_cli("build", root)
     assert result.exit_code == 0, result.output
     pdf = root / "build" / "unit.pdf"
@@ -118,6 +121,9 @@ def test_headings_stay_larger_than_body_text_at_every_base_size(tmp_path, base):
     assert h1 > h2 > body
     assert kicker < body  # small capitals over the title, scaled too
     assert kicker == pytest.approx(9 / 11.5 * expected, rel=0.05)
+    if fonts:
+        assert "Source-Serif-4" in char_style(pdf, 0, "In February 1956")[1]
+        assert "Source-Sans-3" in char_style(pdf, 0, "The Secret Speech")[1]
 
 
 def test_bad_theme_values_are_located_problems(tmp_path):
