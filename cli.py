@@ -76,6 +76,7 @@ def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, forc
 
     with _reported(ctx):
         root = find_project(path)
+        _theme_warnings(root)
         result = make_packets(root, pack_id, roster, combined=combined, force=force)
         folder = result.packets[0].path.parent.relative_to(root)
         click.echo(f"wrote {len(result.packets)} packets into {folder}/")

@@ -110,7 +110,6 @@ def style(project, labels: Labels) -> Markup:
         "--font-body": font_stack(theme.fonts.body, "body", "Theme Serif", project.config.language, rules),
         "--font-headings": font_stack(theme.fonts.headings, "headings", "Theme Sans", project.config.language, rules),
         "--label-page-of": labels.css_content("page_of", {"page": "counter(page)", "pages": "counter(pages)"}),
-        "--label-resolution": css_string(labels.texts["resolution"]),
         "--footer": css_string(theme.footer or ""),
     }
     if theme.accent:
@@ -288,15 +287,3 @@ def font_files(theme) -> list[str]:
         if family and family.startswith("Source"):
             files += [str(path) for path in sorted((theme_dir() / "fonts").glob(family.replace(" ", "") + "*.ttf"))]
     return files
-
-
-def theme_files(project) -> Iterable[Path]:
-    """Files inside the project that the theme settings use (for caches and watchers)."""
-    theme = project.config.theme
-    for value in [theme.logo, *theme.css]:
-        if value:
-            yield project.root / value
-    for value in (theme.fonts.body, theme.fonts.headings):
-        for item in value if isinstance(value, list) else [value]:
-            if item and _looks_like_file(item):
-                yield project.root / item

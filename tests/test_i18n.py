@@ -175,6 +175,7 @@ def test_world_schools_has_motions_and_points_of_information(tmp_path):
     html = _html(root, "brief")
     assert "Motion" in html and "Points of Information" in html
     assert "Resolved" not in html and "Cross-examination" not in html
+    assert 'data-bookmark="Motion"' in html  # the PDF outline says Motion too
     classroom = _html(small_project(tmp_path / "other"), "brief")
     assert "Resolved" in classroom and "Cross-examination" in classroom
 

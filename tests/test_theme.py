@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from coursepack.render import theme_dir
 
-from conftest import CONFIG, SOURCES, TOPIC, run_cli, small_project, write_project
+from conftest import CONFIG, DEBATE, SOURCES, TOPIC, run_cli, small_project, write_project
 
 FONTS = theme_dir() / "fonts"
 
@@ -227,3 +227,15 @@ def test_a_short_table_never_leaves_one_row_alone(tmp_path):
         split += sum(1 for count in pages if count) > 1
         assert sorted(count for count in pages if count) == [3], (number, pages)
     assert split == 0
+
+
+def test_role_cards_that_fill_a_page_leave_no_blank_page(tmp_path):
+    long = "\n\n".join(f"Paragraph {n} of a long private briefing that fills most of a page of the sheet." for n in range(10))
+    roles = [{"name": f"Person {n}", "side": "pro", "goals": ["Win"], "knows": long} for n in range(4)]
+    root = small_project(tmp_path / "proj", **{
+        "coursepack.yaml": dict(CONFIG, packs=[{"id": "brief", "modules": ["split"], "layout": "brief", "editions": ["judge"]}]),
+        "content/debates/split.yaml": dict(DEBATE, roles=roles)})
+    result = run_cli("build", root)
+    assert result.exit_code == 0, result.output
+    texts = page_texts(root / "build" / "brief-roles.pdf")
+    assert all("Person" in text for text in texts), [text[:60] for text in texts]
