@@ -163,18 +163,6 @@ def test_a_replaced_stylesheet_is_warned_about_and_a_copy_keeps_its_fonts(tmp_pa
     assert any("Theme-Serif" in font for font in fonts), fonts  # fonts.css and ../fonts/ were found
 
 
-def test_theme_css_extends_the_theme_without_a_warning(tmp_path):
-    root = small_project(tmp_path / "proj", **{
-        "coursepack.yaml": dict(CONFIG, packs=[{"id": "unit", "modules": ["thaw"], "cover": False, "contents": False}]),
-        "templates/css/theme.css": ".chapter-title::after { content: \" (extended)\"; }\n"})
-    result = run_cli("build", root)
-    assert result.exit_code == 0, result.output
-    assert "warning" not in result.output
-    texts = page_texts(root / "build" / "unit.pdf")
-    assert "The Thaw (extended)" in texts[0]
-    assert "Page 1 of" in texts[0]  # the theme's page numbers are still there
-
-
 def _images_drawn(page) -> int:
     """How many image XObjects the page's content draws (resources are shared by pages)."""
     content = page.get_contents().get_data()
@@ -192,11 +180,16 @@ def _font_names(page):
 # -- compact packs ------------------------------------------------------------------------
 
 def test_a_pack_without_cover_and_contents_starts_with_its_first_module(tmp_path):
-    root = small_project(tmp_path / "proj", **{"coursepack.yaml": dict(CONFIG, packs=[
-        {"id": "week", "title": "Week 1", "modules": ["thaw"], "cover": False, "contents": False,
-         "editions": ["student", "teacher"]}])})
+    # with templates/css/theme.css, which extends the theme's stylesheet without a warning
+    root = small_project(tmp_path / "proj", **{
+        "coursepack.yaml": dict(CONFIG, packs=[
+            {"id": "week", "title": "Week 1", "modules": ["thaw"], "cover": False, "contents": False,
+             "editions": ["student", "teacher"]}]),
+        "templates/css/theme.css": ".chapter-title::after { content: \" (extended)\"; }\n"})
     result = run_cli("build", root)
     assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    assert "The Thaw (extended)" in page_texts(root / "build" / "week.pdf")[0]
     for name in ("week.pdf", "week-teacher.pdf"):
         texts = page_texts(root / "build" / name)
         assert "The Thaw" in texts[0] and "MODULE 1" in texts[0], texts[0]
