@@ -181,7 +181,7 @@ def test_world_schools_has_motions_and_points_of_information(tmp_path):
 
 
 def test_bad_labels_are_located_problems(tmp_path):
-    config = dict(CONFIG, labels={"contnts": "X", "page_of": "{page} {total}"})
+    config = dict(CONFIG, labels={"contnts": "X", "page_of": "{page} {total}", "glossary": "Words {"})
     root = small_project(tmp_path / "proj", **{"coursepack.yaml": config})
     result = run_cli("check", root)
     assert result.exit_code == 1
@@ -190,3 +190,4 @@ def test_bad_labels_are_located_problems(tmp_path):
                for line in lines), result.output
     assert any("label 'page_of' uses {total}, which this label cannot fill in (it can: {page}, {pages})" in line
                for line in lines), result.output
+    assert any("label 'glossary' has a { or } that opens or closes nothing" in line for line in lines), result.output

@@ -145,7 +145,11 @@ def label_problems(overrides: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         if not isinstance(text, str):
             yield key, f"label '{key}' must be text"
             continue
-        extra = placeholders(text) - placeholders(reference[key])
+        try:
+            extra = placeholders(text) - placeholders(reference[key])
+        except ValueError:
+            yield key, f"label '{key}' has a {{ or }} that opens or closes nothing; write {{{{ or }}}} for a brace"
+            continue
         if extra:
             allowed = ", ".join("{" + name + "}" for name in sorted(placeholders(reference[key]))) or "none"
             yield key, (f"label '{key}' uses {', '.join('{' + name + '}' for name in sorted(extra))}, "
