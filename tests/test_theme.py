@@ -232,3 +232,9 @@ def test_role_cards_that_fill_a_page_leave_no_blank_page(tmp_path):
     assert result.exit_code == 0, result.output
     texts = page_texts(root / "build" / "brief-roles.pdf")
     assert all("Person" in text for text in texts), [text[:60] for text in texts]
+
+
+def test_a_customised_pack_is_still_accessible(themed):
+    page = pytest.importorskip("page", reason="the PDF/UA validator: pip install page-validation (test extra)")
+    report = page.validate_pdf(themed, profile="ua1")
+    assert [f"{failure.rule_id}: {failure.message}" for failure in report.failures] == []
