@@ -47,7 +47,7 @@ def page_texts(pdf_path):
 
 # -- a customised project --------------------------------------------------------
 
-THEMED = dict(CONFIG, school="Lincoln High School", theme={
+THEMED = dict(CONFIG, theme={  # no school: the logo's alt text is the label "Logo"
     "accent": "#8a1538",
     "logo": "assets/logo.png",
     "base_size": "14pt",
