@@ -21,7 +21,7 @@ from ..errors import CoursepackError, Problem
 from ..models import Debate
 from ..outputs import stitch
 from ..project import Project, load_project
-from ..render import make_environment
+from ..render import make_environment, project_labels
 from ..roster import Student, load_roster
 from .plan import Job, body_job, fronts_job, packets_folder, reader_side
 from .produce import PdfPrinter, Printer, produce
@@ -101,7 +101,7 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
         packets.append(Packet(student, target, body.pages))  # the front replaced as many stand-in pages
     combined_pages = 0
     if combined_path:
-        whole = stitch.combine([packet.path for packet in packets], title=f"{title}: all packets",
+        whole = stitch.combine([packet.path for packet in packets], title=f"{title}: {project_labels(project).texts['all_packets']}",
                                duplex=project.config.page.duplex)
         write_atomic(combined_path, whole)
         combined_pages = stitch.page_count(whole)
