@@ -102,6 +102,37 @@ def formats(ctx: click.Context, path: Path | None) -> None:
                 click.echo(f"  {number:>2}. {speech.name} ({side}, {format_minutes(speech.minutes)} min)")
 
 
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--example", is_flag=True, help="Copy the full bundled example project instead of the small starter.")
+@click.option("--force", is_flag=True,
+              help="Write into a folder that is not empty; only the starter's own files are replaced.")
+@click.pass_context
+def new(ctx: click.Context, path: Path, example: bool, force: bool) -> None:
+    """Start a project in PATH: a topic, a debate, sources, a roster and an image, ready to build."""
+    from coursepack.scaffold import create_project
+
+    with _reported(ctx):
+        created = create_project(path, example=example, force=force)
+        click.echo(f"wrote {len(created.written)} files into {path}/" +
+                   (f", replaced {len(created.replaced)}: {', '.join(created.replaced)}" if created.replaced else ""))
+        for note in created.notes:
+            click.echo(f"note: {note}", err=True)
+        readme = f"; see {path}/README.md" if "README.md" in created.written + created.replaced else ""
+        click.echo(f"next: cd {path} && coursepack build   (or coursepack preview){readme}")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["project", "module", "format"]))
+@click.pass_context
+def schema(ctx: click.Context, kind: str) -> None:
+    """Print the JSON Schema of KIND: project (coursepack.yaml), module or format (formats/*.yaml)."""
+    from coursepack.schema import schema_text
+
+    with _reported(ctx):
+        click.echo(schema_text(kind), nl=False)
+
+
 def _project_or_none(path: Path | None) -> Path | None:
     """The project folder if there is one: `formats` also works outside a project."""
     from coursepack.errors import UsageError
