@@ -29,19 +29,26 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @PATH_ARGUMENT
 @click.option("--pack", "pack_ids", multiple=True, metavar="ID", help="Build only this pack (repeatable).")
+@click.option("--edition", "editions", multiple=True, type=click.Choice(["student", "teacher", "judge"]),
+              help="Build only this edition of each pack (repeatable; teacher includes the role cards).")
+@click.option("--open", "open_pdf", is_flag=True, help="Open the first PDF written in the system's PDF viewer.")
 @click.pass_context
-def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...]) -> None:
+def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], editions: tuple[str, ...],
+          open_pdf: bool) -> None:
     """Check the project in PATH (default: here) and write its PDFs into build/."""
     from coursepack.build import build as build_project
     from coursepack.project import find_project
 
     with _reported(ctx):
         root = find_project(path)
-        for built in build_project(root, pack_ids or None):
+        written = build_project(root, pack_ids or None, editions or None)
+        for built in written:
             shown = built.path.relative_to(root)
             click.echo(f"wrote {shown} ({built.pages} pages)")
             for warning in built.warnings:
                 click.echo(f"{shown}: warning: {warning}", err=True)
+        if open_pdf and written:
+            click.launch(str(written[0].path))
 
 
 @main.command()

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from .errors import CoursepackError, Problem
+from .errors import CoursepackError, Problem, UsageError
 from .models import PackConfig
 from .pdf import PdfRenderer, RefusedResources, source_date  # WeasyPrint itself loads only when printing
 from .project import Project, load_project
@@ -46,9 +46,11 @@ def check(root: Path) -> Project:
     return load_project(root)
 
 
-def build(root: Path, pack_ids: Optional[Iterable[str]] = None) -> list[Built]:
+def build(root: Path, pack_ids: Optional[Iterable[str]] = None,
+          editions: Optional[Iterable[str]] = None) -> list[Built]:
+    """Build the PDFs of `pack_ids` (default: every pack), only `editions` of them when given."""
     project = load_project(root)
-    jobs = plan(project, pack_ids)
+    jobs = plan(project, pack_ids, editions)
     env = make_environment(project)
     documents = [render_pack(env, project, job.pack, job.edition, template=job.template) for job in jobs]
     built = []
@@ -112,8 +114,29 @@ def _print(html: str, base_url: Path, created: Optional[datetime]) -> Printed:
     return Printed(pdf, _printer.page_count, tuple(_printer.warnings), ())
 
 
-def plan(project: Project, pack_ids: Optional[Iterable[str]] = None) -> list[Job]:
-    """Every edition of every pack, and the cut-out role cards of packs whose debates have roles."""
+def plan(project: Project, pack_ids: Optional[Iterable[str]] = None,
+         editions: Optional[Iterable[str]] = None) -> list[Job]:
+    """Every edition of every pack, and the cut-out role cards of packs whose debates have roles.
+
+    `editions` keeps only those editions (the role cards belong to the teacher's); a pack
+    named in `pack_ids` without any of them, or no job left at all, is a UsageError."""
+    pack_ids = list(pack_ids) if pack_ids else None
+    jobs = _all_jobs(project, pack_ids)
+    if not editions:
+        return jobs
+    wanted = set(editions)
+    shown = " or ".join(sorted(wanted))
+    kept = [job for job in jobs if job.edition in wanted]
+    for pack_id in pack_ids or ():
+        if not any(job.pack.id == pack_id for job in kept):
+            editions_of = ", ".join(project.pack(pack_id).editions)
+            raise UsageError(f"pack '{pack_id}' has no {shown} edition; its editions: {editions_of}")
+    if not kept:
+        raise UsageError(f"no pack has a {shown} edition; add it to a pack's editions in coursepack.yaml")
+    return kept
+
+
+def _all_jobs(project: Project, pack_ids: Optional[Iterable[str]] = None) -> list[Job]:
     packs = [project.pack(pack_id) for pack_id in pack_ids] if pack_ids else project.config.packs
     out = project.root / OUTPUT_DIR
     jobs = []
