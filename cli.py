@@ -130,6 +130,27 @@ def new(ctx: click.Context, path: Path, example: bool, force: bool) -> None:
 
 
 @main.command()
+@PATH_ARGUMENT
+@click.option("--pack", "pack_ids", multiple=True, metavar="ID", help="Preview only this pack (repeatable).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 to serve on; 0 picks a free one.")
+@click.option("--no-open", is_flag=True, help="Do not open the page in the web browser.")
+@click.pass_context
+def preview(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], port: int, no_open: bool) -> None:
+    """Serve the PDFs on a local page that rebuilds and reloads when a file is saved."""
+    from coursepack.preview import Preview
+    from coursepack.project import find_project
+
+    with _reported(ctx):
+        server = Preview(find_project(path), pack_ids, port, log=lambda line: click.echo(line, err=True))
+        click.echo(f"serving {server.url} (only on this computer); press Ctrl-C to stop")
+        if not no_open:
+            click.launch(server.url)
+        server.run()
+        click.echo("stopped")
+
+
+@main.command()
 @click.argument("kind", type=click.Choice(["project", "module", "format"]))
 @click.pass_context
 def schema(ctx: click.Context, kind: str) -> None:
