@@ -47,7 +47,7 @@ def schema_for(kind: str) -> dict[str, Any]:
     else:
         raise UsageError(f"unknown schema kind '{kind}'; use one of: {', '.join(KINDS)}")
     schema = _adjusted(schema)
-    return {"$schema": DIALECT, "title": f"coursepack: {KINDS[kind]}", **schema}
+    return {"$schema": DIALECT, **schema, "title": f"coursepack: {KINDS[kind]}"}
 
 
 def schema_text(kind: str) -> str:

@@ -103,3 +103,32 @@ def test_an_inline_format_is_checked_as_a_format(validators):
 def test_unknown_kind_is_a_usage_error():
     result = run_cli("schema", "roster")
     assert result.exit_code == 2 and "project" in result.stderr
+
+
+def undescribed(node, path=""):
+    """Properties without a description, as /$defs/Model/field paths."""
+    missing = []
+    if isinstance(node, dict):
+        for name, prop in node.get("properties", {}).items():
+            if not prop.get("description"):
+                missing.append(f"{path}/{name}")
+        for key, value in node.items():
+            missing += undescribed(value, f"{path}/{key}" if key != "properties" else path)
+    elif isinstance(node, list):
+        for value in node:
+            missing += undescribed(value, path)
+    return missing
+
+
+@pytest.mark.parametrize("kind", ["project", "module", "format"])
+def test_every_field_is_described_and_every_choice_listed(kind):
+    from coursepack.schema import schema_for
+
+    schema = schema_for(kind)
+    assert undescribed(schema) == [], "write a docstring under each of these fields in coursepack/models.py"
+    text = json.dumps(schema)
+    choice = {"project": '"enum": ["course-pack", "brief", "packet"]',  # a pack's layout
+              "module": '"const": "topic"',  # the kind of a module
+              "format": '"minProperties": 2'}[kind]  # a format names at least two sides
+    assert choice in text
+    assert '"additionalProperties": false' in text
