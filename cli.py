@@ -151,7 +151,7 @@ def preview(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], po
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["project", "module", "format"]))
+@click.argument("kind", type=click.Choice(["project", "module", "format"]), metavar="KIND")
 @click.pass_context
 def schema(ctx: click.Context, kind: str) -> None:
     """Print the JSON Schema of KIND: project (coursepack.yaml), module or format (formats/*.yaml)."""

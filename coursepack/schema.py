@@ -94,11 +94,14 @@ def _allow_numbers(prop: dict) -> None:
 
 def _drop_property_titles(node: Any) -> None:
     """pydantic titles every property after its name ("Prep Minutes"); editors show the
-    key itself, so the titles only repeat it."""
+    key itself, so the titles only repeat it. A `null` default is dropped too: editors
+    would insert `key: null` when the key is chosen from the completion list."""
     if isinstance(node, dict):
         for prop in node.get("properties", {}).values():
             if isinstance(prop, dict):
                 prop.pop("title", None)
+                if "default" in prop and prop["default"] is None:
+                    del prop["default"]
         for value in node.values():
             _drop_property_titles(value)
     elif isinstance(node, list):

@@ -132,3 +132,14 @@ def test_every_field_is_described_and_every_choice_listed(kind):
               "format": '"minProperties": 2'}[kind]  # a format names at least two sides
     assert choice in text
     assert '"additionalProperties": false' in text
+
+
+def test_the_field_reference_in_the_docs_is_current():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("format_reference", REPO / "scripts" / "format_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    page = (REPO / "docs" / "content-format.md").read_text(encoding="utf-8")
+    assert module.updated(page) == page, "run: python scripts/format_reference.py"
+    assert "| `card_text` | `full` \\| `read-aloud` | `full` |" in page
