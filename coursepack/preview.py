@@ -40,6 +40,7 @@ class Status:
 
     generation: int = 0
     building: bool = False
+    partly: bool = False  # the student editions are rebuilt, the others are being built
     changed: list[str] = field(default_factory=list)  # the files behind the last build
     packs: list[str] = field(default_factory=list)  # the packs it rebuilt; [] = every pack
     problems: list[str] = field(default_factory=list)  # `path:line:col: message` lines
@@ -150,15 +151,22 @@ class Preview:
             self._rebuild(sorted(changed))
 
     def _rebuild(self, changed: list[str]) -> None:
+        """Rebuild what `changed` touches: the student editions first, then the others,
+        so that the PDF looked at most often is served as soon as it is ready."""
         packs = packs_to_rebuild(self.root, changed, self.pack_ids)
         started = time.monotonic()
-        written: Optional[list[str]] = None
+        written: list[str] = []
         problems: list[str] = []
+        phases = [] if packs == [] else build_phases(self.root, packs if packs is not None else self.pack_ids)
         try:
-            if packs == []:  # nothing printed uses the file: still check it, to show its mistakes
+            if not phases:  # nothing printed uses the file: still check it, to show its mistakes
                 check(self.root)
-            else:
-                written = [b.path.relative_to(self.root).as_posix() for b in build(self.root, packs)]
+            for number, (pack_ids, editions) in enumerate(phases):
+                written += [b.path.relative_to(self.root).as_posix() for b in build(self.root, pack_ids, editions)]
+                if number < len(phases) - 1:
+                    with self._lock:
+                        self.status.written, self.status.problems, self.status.partly = list(written), [], True
+                        self._bump()
         except CoursepackError as error:
             problems = [str(problem) for problem in error.problems]
         except Exception as error:  # the server stays up; the page says what happened
@@ -166,17 +174,17 @@ class Preview:
         seconds = time.monotonic() - started
         with self._lock:
             status = self.status
-            status.building, status.problems, status.seconds = False, problems, seconds
+            status.building, status.partly, status.problems, status.seconds = False, False, problems, seconds
             status.changed = [] if EVERYTHING in changed else changed
             status.packs = packs or []
             status.finished = time.strftime("%H:%M:%S")
-            if written is not None:
+            if written:
                 status.written = written
             self._bump()
         what = ", ".join(status.changed) or "start"
         if problems:
             self.log(f"{what}: {len(problems)} problem(s); the page shows them, the last good PDFs stay served")
-        elif written is not None:
+        elif written:
             self.log(f"{what}: rebuilt {len(written)} PDF(s) in {seconds:.1f} s")
 
     def _bump(self) -> None:
@@ -259,6 +267,33 @@ class Preview:
         with self._lock:
             return json.dumps({"generation": self.status.generation, "building": self.status.building,
                                "problems": len(self.status.problems)}).encode()
+
+
+def build_phases(root: Path, pack_ids: Optional[list[str]]) -> list[tuple[Optional[list[str]], Optional[list[str]]]]:
+    """The builds that remake `pack_ids` (None or []: every pack), as (pack ids, editions)
+    arguments of `build`: the student editions first, then the teacher and judge editions
+    (with the role-card sheets, which belong to the teacher). A pack with only a student
+    edition gets its role cards with it. When coursepack.yaml cannot be read, or names no
+    such pack, one build of them all, which reports what is wrong."""
+    try:
+        config = yaml.safe_load(_text(root / PROJECT_FILE))
+        editions = {str(p["id"]): list(p.get("editions") or ["student"]) for p in config["packs"]}
+    except Exception:
+        return [(pack_ids or None, None)]
+    wanted = [pack_id for pack_id in (pack_ids or editions) if pack_id in editions]
+    if len(wanted) < len(pack_ids or ()):  # an unknown pack: let build say so
+        return [(pack_ids, None)]
+    student_only = [p for p in wanted if set(editions[p]) == {"student"}]
+    mixed = [p for p in wanted if "student" in editions[p] and p not in student_only]
+    others = [p for p in wanted if set(editions[p]) - {"student"}]
+    phases = []
+    if mixed:
+        phases.append((mixed, ["student"]))
+    if student_only:  # a pack with only a student edition: its role cards come with it
+        phases.append((student_only, ["student", "teacher"]))
+    if others:
+        phases.append((others, ["teacher", "judge"]))
+    return phases
 
 
 def packs_to_rebuild(root: Path, changed: list[str], pack_ids: list[str]) -> Optional[list[str]]:
@@ -344,7 +379,7 @@ def _size(file: Path) -> str:
 
 def _status_line(status: Status) -> str:
     if status.building:
-        return "Building…"
+        return "Student editions rebuilt; building the other editions…" if status.partly else "Building…"
     if not status.finished:
         return "Starting…"
     what = f" after a change to {html.escape(', '.join(status.changed))}" if status.changed else ""

@@ -158,3 +158,19 @@ def test_packs_to_rebuild_follow_the_changed_file(tmp_path):
     for everything in ("coursepack.yaml", "content/sources.yaml", "templates/base.html.j2", "content/gone.yaml"):
         assert packs_to_rebuild(root, [everything], []) is None, everything
         assert packs_to_rebuild(root, [everything], ["brief"]) == ["brief"], everything
+
+
+def test_student_editions_are_rebuilt_first(tmp_path):
+    from coursepack.preview import build_phases
+
+    config = {**CONFIG, "packs": [
+        {"id": "unit", "modules": ["thaw", "split"], "editions": ["student", "teacher"]},
+        {"id": "packet", "modules": ["split"], "layout": "packet"},
+        {"id": "coach", "modules": ["split"], "editions": ["teacher", "judge"]}]}
+    root = small_project(tmp_path / "proj", **{"coursepack.yaml": config})
+    assert build_phases(root, None) == [(["unit"], ["student"]), (["packet"], ["student", "teacher"]),
+                                        (["unit", "coach"], ["teacher", "judge"])]
+    assert build_phases(root, ["coach"]) == [(["coach"], ["teacher", "judge"])]
+    assert build_phases(root, ["nope"]) == [(["nope"], None)]  # the build names the unknown pack
+    (root / "coursepack.yaml").write_text("packs: [")
+    assert build_phases(root, None) == [(None, None)]  # the build reports the broken file
