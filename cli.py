@@ -13,6 +13,7 @@ import click
 
 from coursepack import __version__
 from coursepack.errors import CoursepackError
+from coursepack.layouts import EDITIONS
 
 PATH_ARGUMENT = click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 
@@ -29,14 +30,14 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @PATH_ARGUMENT
 @click.option("--pack", "pack_ids", multiple=True, metavar="ID", help="Build only this pack (repeatable).")
-@click.option("--edition", "editions", multiple=True, type=click.Choice(["student", "teacher", "judge"]),
+@click.option("--edition", "editions", multiple=True, type=click.Choice(list(EDITIONS)),
               help="Build only this edition of each pack (repeatable; teacher includes the role cards).")
 @click.option("--open", "open_pdf", is_flag=True, help="Open the first PDF written in the system's PDF viewer.")
 @click.pass_context
 def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], editions: tuple[str, ...],
           open_pdf: bool) -> None:
     """Check the project in PATH (default: here) and write its PDFs into build/."""
-    from coursepack.build import build as build_project
+    from coursepack.pipeline.build import build as build_project
     from coursepack.project import find_project
 
     with _reported(ctx):
@@ -56,7 +57,7 @@ def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], edit
 @click.pass_context
 def check(ctx: click.Context, path: Path | None) -> None:
     """Validate the project in PATH (default: here) without rendering."""
-    from coursepack.build import check as check_project
+    from coursepack.pipeline.build import check as check_project
     from coursepack.project import find_project
 
     with _reported(ctx):
@@ -76,7 +77,7 @@ def check(ctx: click.Context, path: Path | None) -> None:
 @click.pass_context
 def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, force: bool, path: Path | None) -> None:
     """Write one personalized packet per student of ROSTER into build/packets/PACK/."""
-    from coursepack.packets import make_packets
+    from coursepack.pipeline.packets import make_packets
     from coursepack.project import find_project
 
     with _reported(ctx):

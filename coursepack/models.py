@@ -12,6 +12,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .layouts import EditionId, LayoutId
+
 NAMED_PAGE_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "legal": (215.9, 355.6)}
 _MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 _LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt|px)"
@@ -65,6 +67,11 @@ class PageSettings(Model):
             f"page size '{value}' is not one of letter, a4, a5, legal, nor two lengths such as \"210mm 297mm\"")
 
     @property
+    def named_size(self) -> Optional[str]:
+        """The paper's name (letter, a4, a5, legal), or None for a size given as two lengths."""
+        return self.size if self.size in NAMED_PAGE_SIZES else None
+
+    @property
     def size_mm(self) -> tuple[float, float]:
         """Width and height of the page as printed, in mm.
 
@@ -86,9 +93,9 @@ class PackConfig(Model):
     """The title on the cover and in the PDF's metadata; default: the project's title."""
     modules: list[str] = Field(min_length=1)
     """The ids of the modules the pack prints, in order."""
-    editions: list[Literal["student", "teacher", "judge"]] = Field(default=["student"], min_length=1)
+    editions: list[EditionId] = Field(default=["student"], min_length=1)  # see layouts.py
     """Which editions to print: student (default), teacher (adds answers and teacher notes), judge (ballots; debates only)."""
-    layout: Literal["course-pack", "brief", "packet"] = "course-pack"
+    layout: LayoutId = "course-pack"  # see layouts.py
     """course-pack (default; for the whole class), brief (for the coach: both cases, rebuttals, flow sheet, ballot) or packet (for one debater)."""
     bibliography: Literal["cited", "all"] = "cited"
     """cited (default): the sources the pack cites; all: every source of the project."""

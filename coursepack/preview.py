@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from .build import OUTPUT_DIR, build, check
+from .pipeline.build import build, check
+from .pipeline.plan import OUTPUT_DIR
 from .errors import CoursepackError, UsageError
 from .project import CONTENT_DIR, PROJECT_FILE, SPECIAL_CONTENT_FILES, load_project
 
