@@ -107,7 +107,8 @@ class Preview:
         self._stop.set()
         with self._lock:
             self._lock.notify_all()
-        self.httpd.shutdown()
+        if self._threads:  # shutdown() waits for serve_forever(), which only start() began
+            self.httpd.shutdown()
         self.httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=30)
