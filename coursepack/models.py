@@ -2,15 +2,17 @@
 
 Field names are the public contract: they are exactly the YAML keys. The
 models check shape and single-field rules; checks that need more than one
-file (references, glossary conflicts) live in project.py.
+file (references, glossary conflicts) live in references.py.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from . import pasted
 
 from .layouts import EditionId, LayoutId
 
@@ -31,9 +33,28 @@ class Model(BaseModel):
 def _safe_id(cls, value: str) -> str:
     """Ids become file names and anchors: keep them plain."""
     if not _SAFE_ID.match(value):
+        if pasted.hint(value):  # 'thaw\u00a0' shows as 'thaw ': name what is there
+            raise ValueError(f"'{pasted.visible(value)}' is not a usable id: {pasted.hint(value)} "
+                             f"({pasted.WHERE_FROM}); retype it with letters, digits, '-', '_' and '.'")
         raise ValueError(
             f"'{value}' is not a usable id: use letters, digits, '-', '_' and '.', starting with a letter or digit")
     return value
+
+
+class FoundAt(ValueError):
+    """Problems a model's own rule found inside it, each at a path relative to the model.
+
+    Raise it from a model_validator so that each problem is reported at the node
+    to fix (`("speeches", 1, "side")`) instead of at the whole mapping; validation.py
+    looks the paths up. Each finding is (path, message)."""
+
+    def __init__(self, found: list[tuple[tuple, str]]):
+        super().__init__("; ".join(message for _, message in found))
+        self.found = found
+
+
+# A side's key (pro, con, gov...): it names the side in packs, rosters, anchors and file names.
+SideKey = Annotated[str, AfterValidator(lambda value: _safe_id(None, value))]
 
 
 def _without_at(cls, value: Optional[str]) -> Optional[str]:
@@ -396,7 +417,7 @@ class DebateFormat(Model):
     """The format's id, as a debate's format names it."""
     name: str
     """The format's full name, printed on time tables and ballots."""
-    sides: dict[str, str] = Field(min_length=2)
+    sides: dict[SideKey, str] = Field(min_length=2)
     """The side keys and their printed names, such as {pro: Affirmative, con: Negative}."""
     prep_minutes: Optional[float] = Field(default=None, ge=0)
     """Preparation time per side, in minutes."""
@@ -414,10 +435,11 @@ class DebateFormat(Model):
     @model_validator(mode="after")
     def _speech_sides_known(self) -> "DebateFormat":
         allowed = set(self.sides) | {"both"}
-        for speech in self.speeches:
-            if speech.side not in allowed:
-                raise ValueError(
-                    f"speech '{speech.name}' has side '{speech.side}'; use one of {', '.join(sorted(allowed))}")
+        found = [(("speeches", index, "side"),
+                  f"speech '{speech.name}' has side '{speech.side}'; use one of {', '.join(sorted(allowed))}")
+                 for index, speech in enumerate(self.speeches) if speech.side not in allowed]
+        if found:
+            raise FoundAt(found)
         return self
 
 
@@ -430,13 +452,13 @@ class Debate(Model):
     """The debate's title."""
     resolution: Text
     """The motion the sides argue (Markdown)."""
-    format: Any = "classroom"  # a format id or an inline format; resolved in project.py
+    format: Any = "classroom"  # a format id or an inline format; read in loader.py, linked in project.py
     """A format id (classroom, policy, lincoln-douglas, public-forum, british-parliamentary, world-schools, oxford, or one under formats/) or a format written out here; default classroom."""
     background: Prose = None
     """What debaters need to know first (Markdown)."""
     definitions: list[Term] = []
     """The resolution's terms, as both sides are to use them."""
-    sides: dict[str, Side] = Field(min_length=1)
+    sides: dict[SideKey, Side] = Field(min_length=1)
     """Each side's case, by the format's side keys (pro, con)."""
     rebuttals: list[Rebuttal] = []
     """Answers to the other side's contentions ("A2" blocks)."""

@@ -23,10 +23,11 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from .errors import CoursepackError, UsageError
+from .loader import CONTENT_DIR, PROJECT_FILE, SPECIAL_CONTENT_FILES
 from .pipeline.build import build, check
 from .pipeline.plan import OUTPUT_DIR
-from .errors import CoursepackError, UsageError
-from .project import CONTENT_DIR, PROJECT_FILE, SPECIAL_CONTENT_FILES, load_project
+from .project import load_project
 
 HOST = "127.0.0.1"  # never another interface: the PDFs may hold a class list
 EVERYTHING = "*"  # a queued change that needs every pack rebuilt (the first build, say)

@@ -7,7 +7,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, run_cli
-from coursepack.project import SPECIAL_CONTENT_FILES
+from coursepack.loader import SPECIAL_CONTENT_FILES
 from coursepack.yamlio import load_yaml
 
 STARTER = REPO / "coursepack" / "starter"
