@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ class Status:
     building: bool = False
     partly: bool = False  # the student editions are rebuilt, the others are being built
     changed: list[str] = field(default_factory=list)  # the files behind the last build
-    packs: list[str] = field(default_factory=list)  # the packs it rebuilt; [] = every pack
+    packs: Optional[list[str]] = None  # the packs it rebuilt: None every pack, [] none (only checked)
     problems: list[str] = field(default_factory=list)  # `path:line:col: message` lines
     written: list[str] = field(default_factory=list)  # build/... files the last good build wrote
     seconds: float = 0.0  # how long the last build took
@@ -92,7 +93,9 @@ class Preview:
             self._threads.append(thread)
 
     def run(self) -> None:
-        """Start, then wait until Ctrl-C (KeyboardInterrupt) and stop cleanly."""
+        """Start, then wait until Ctrl-C (KeyboardInterrupt) or SIGTERM and stop cleanly."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda number, frame: self._stop.set())
         self.start()
         try:
             while not self._stop.wait(0.5):
@@ -134,7 +137,9 @@ class Preview:
         watch_filter = DefaultFilter(ignore_paths=[str(self.out)])
         for changes in watch(self.root, watch_filter=watch_filter, stop_event=self._stop,
                              debounce=200, step=50, raise_interrupt=False):
-            names = {self._relative(path) for _, path in changes}
+            # A file that is gone again and has no extension is an editor's or a tool's
+            # scratch file (vim's 4913, sed -i's sedXXXXXX), not the user's content.
+            names = {self._relative(path) for _, path in changes if Path(path).suffix or Path(path).exists()}
             names.discard(None)
             if names:
                 with self._lock:
@@ -179,7 +184,7 @@ class Preview:
             status = self.status
             status.building, status.partly, status.problems, status.seconds = False, False, problems, seconds
             status.changed = [] if EVERYTHING in changed else changed
-            status.packs = packs or []
+            status.packs = self.pack_ids or None if packs is None else packs
             status.finished = time.strftime("%H:%M:%S")
             if written:
                 status.written = written
@@ -230,7 +235,11 @@ class Preview:
                  if not self.pack_ids or any(_of_pack(file.name, pack_id) for pack_id in self.pack_ids)]
         place = {file: next((i for i, pack_id in enumerate(shown) if _of_pack(file.name, pack_id)), len(shown))
                  for file in files}
-        return sorted(files, key=lambda file: (place[file], len(file.name), file.name))
+        def rank(file: Path) -> tuple:
+            stem = file.stem.split("-")[-1]
+            return (place[file], {"teacher": 1, "judge": 2}.get(stem, 0 if file.stem in shown else 3), file.name)
+
+        return sorted(files, key=rank)
 
     def served_file(self, url_path: str) -> Optional[Path]:
         """The file inside build/ that `url_path` (/pdf/<name>, percent-encoded) names,
@@ -386,9 +395,14 @@ def _status_line(status: Status) -> str:
     if not status.finished:
         return "Starting…"
     what = f" after a change to {html.escape(', '.join(status.changed))}" if status.changed else ""
-    packs = f" ({html.escape(', '.join(status.packs))})" if status.packs else ""
-    outcome = (f"{len(status.problems)} problem(s)" if status.problems else "built") + packs
-    return f"{outcome}{what} at {status.finished} in {status.seconds:.1f} s. Saving a file rebuilds what uses it."
+    count = len(status.problems)
+    if count:
+        return (f"{count} problem{'s' if count > 1 else ''} found{what} at {status.finished}; "
+                f"fix {'it' if count == 1 else 'them'} and save.")
+    if status.packs == []:
+        return f"Checked{what} at {status.finished}: no PDF uses it, so none was rebuilt."
+    packs = html.escape(", ".join(status.packs)) if status.packs else "every pack"
+    return f"Rebuilt {packs}{what} at {status.finished} in {status.seconds:.1f} s. Saving a file rebuilds what uses it."
 
 
 def _handler_for(preview: Preview):

@@ -109,6 +109,10 @@ def test_preview_serves_rebuilds_reports_and_stops(preview):
     module.write_text(module.read_text().replace("headng:", "heading:", 1))
     status = settled(url, status["generation"])
     assert status["problems"] == 0
+    (root / "README.md").write_text("notes")
+    status = settled(url, status["generation"])
+    page = get(url)[1].decode()
+    assert "Checked after a change to README.md" in page, page[page.index("<p id=status>"):][:300]
 
     # Only files inside build/ are served, however the path is spelt.
     for path in ("/pdf/../coursepack.yaml", "/pdf/%2e%2e/coursepack.yaml", "/pdf/%2E%2E%2Fcoursepack.yaml",
