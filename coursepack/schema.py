@@ -16,7 +16,8 @@ from typing import Annotated, Any, Union
 from pydantic import Field, TypeAdapter
 
 from .errors import UsageError
-from .models import Cite, Debate, DebateFormat, Person, ProjectConfig, TimelineEvent, Topic
+from .models import _SAFE_ID as SAFE_ID
+from .models import Cite, Debate, DebateFormat, PackConfig, Person, ProjectConfig, TimelineEvent, Topic
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -28,6 +29,9 @@ KINDS = {
 
 # Fields whose validators also accept numbers, as YAML reads `date: 1955` or `page: 215`.
 _ALSO_NUMBERS = {(TimelineEvent, "date"), (Person, "years"), (Cite, "page")}
+# Ids that become file names and anchors (models._safe_id), and maps keyed by side keys.
+_IDS = {(PackConfig, "id"), (Topic, "id"), (Debate, "id")}
+_SIDE_KEYED = {(Debate, "sides"), (DebateFormat, "sides")}
 
 
 def schema_for(kind: str) -> dict[str, Any]:
@@ -74,10 +78,17 @@ def _adjusted(schema: dict) -> dict:
         prop.update({"anyOf": [{"type": "string"}, {"$ref": "#/$defs/DebateFormat"}], "default": "classroom"})
         if description:
             prop["description"] = description
-    for model, field in _ALSO_NUMBERS:
+    for model, field in _ALSO_NUMBERS | _IDS | _SIDE_KEYED:
         target = defs.get(model.__name__) or (schema if schema.get("title") == model.__name__ else None)
-        if target and field in target.get("properties", {}):
-            _allow_numbers(target["properties"][field])
+        if not target or field not in target.get("properties", {}):
+            continue
+        prop = target["properties"][field]
+        if (model, field) in _ALSO_NUMBERS:
+            _allow_numbers(prop)
+        elif (model, field) in _IDS:
+            prop["pattern"] = SAFE_ID.pattern
+        else:
+            prop["propertyNames"] = {"pattern": SAFE_ID.pattern}
     _drop_property_titles(schema)
     return schema
 

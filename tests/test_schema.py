@@ -143,3 +143,14 @@ def test_the_field_reference_in_the_docs_is_current():
     page = (REPO / "docs" / "content-format.md").read_text(encoding="utf-8")
     assert module.updated(page) == page, "run: python scripts/format_reference.py"
     assert "| `card_text` | `full` \\| `read-aloud` | `full` |" in page
+
+
+def test_ids_and_side_keys_must_be_plain(validators):
+    topic = {"kind": "topic", "id": "week 1", "title": "T", "sections": [{"heading": "H", "body": "B"}]}
+    assert any("week 1" in message for message in errors(validators["module"], topic))
+    debate = data(REPO / "content" / "debates" / "molotov-split.yaml")
+    debate["sides"]["pro side"] = debate["sides"].pop("pro")
+    assert any("pro side" in message for message in errors(validators["module"], debate))
+    project = data(REPO / "coursepack.yaml")
+    project["packs"][0]["id"] = "../unit"
+    assert any("../unit" in message for message in errors(validators["project"], project))
