@@ -20,7 +20,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Optional
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import yaml
 
@@ -42,6 +42,7 @@ class Status:
     """What the page shows. `generation` grows by one whenever any of it changes."""
 
     generation: int = 0
+    version: int = 0  # grows when the PDFs or the problems change: the page reloads then
     building: bool = False
     partly: bool = False  # the student editions are rebuilt, the others are being built
     changed: list[str] = field(default_factory=list)  # the files behind the last build
@@ -174,6 +175,7 @@ class Preview:
                 if number < len(phases) - 1:
                     with self._lock:
                         self.status.written, self.status.problems, self.status.partly = list(written), [], True
+                        self.status.version += 1
                         self._bump()
         except CoursepackError as error:
             problems = [str(problem) for problem in error.problems]
@@ -188,6 +190,7 @@ class Preview:
             status.finished = time.strftime("%H:%M:%S")
             if written:
                 status.written = written
+            status.version += 1
             self._bump()
         what = ", ".join(status.changed) or "start"
         if problems:
@@ -255,18 +258,28 @@ class Preview:
             return None
         return file
 
-    def page(self) -> str:
+    def page(self, show: str = "") -> str:
+        """The preview page: the status, any problems, a link to every PDF, and the PDF
+        named `show` (default: the first) in a frame, so that the reload after a rebuild
+        shows its new version."""
         with self._lock:
             status = self.status
-            body = [f"<h1>{html.escape(self._title())}</h1>", f"<p id=status>{_status_line(status)}</p>"]
+            side = [f"<h1>{html.escape(self._title())}</h1>", f"<p id=status>{_status_line(status)}</p>"]
             if status.problems:
-                body.append("<section class=problems><h2>Problems: the PDFs below are from the last "
+                side.append("<section class=problems><h2>Problems: the PDFs are from the last "
                             "good build</h2><pre>" + html.escape("\n".join(status.problems)) + "</pre></section>")
-            generation = status.generation
-        links = [f'<li><a href="/pdf/{_quote(f.name)}?v={f.stat().st_mtime_ns}" target="_blank">'
-                 f"{html.escape(f.name)}</a> <small>{_size(f)}</small></li>" for f in self.pdfs()]
-        body.append("<ul>" + "".join(links) + "</ul>" if links else "<p>No PDF yet.</p>")
-        return _PAGE.replace("{{body}}", "\n".join(body)).replace("{{generation}}", str(generation))
+            version = status.version
+        pdfs = self.pdfs()
+        shown = next((f for f in pdfs if f.name == show), pdfs[0] if pdfs else None)
+        links = []
+        for file in pdfs:
+            current = ' aria-current="page"' if file == shown else ""
+            links.append(f'<li><a href="/?show={_quote(file.name)}"{current}>{html.escape(file.name)}</a> '
+                         f'<small>{_size(file)} · <a href="{_pdf_url(file)}" target="_blank">own tab</a></small></li>')
+        side.append("<ul>" + "".join(links) + "</ul>" if links else "<p>No PDF yet.</p>")
+        frame = (f'<iframe src="{_pdf_url(shown)}" title="{html.escape(shown.name)}"></iframe>' if shown else "")
+        return (_PAGE.replace("{{side}}", "\n".join(side)).replace("{{frame}}", frame)
+                .replace("{{version}}", str(version)))
 
     def _title(self) -> str:
         try:
@@ -277,8 +290,9 @@ class Preview:
 
     def status_json(self) -> bytes:
         with self._lock:
-            return json.dumps({"generation": self.status.generation, "building": self.status.building,
-                               "problems": len(self.status.problems)}).encode()
+            return json.dumps({"generation": self.status.generation, "version": self.status.version,
+                               "building": self.status.building, "problems": len(self.status.problems),
+                               "line": html.unescape(_status_line(self.status))}).encode()
 
 
 def build_phases(root: Path, pack_ids: Optional[list[str]]) -> list[tuple[Optional[list[str]], Optional[list[str]]]]:
@@ -385,6 +399,11 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
+def _pdf_url(file: Path) -> str:
+    """The PDF's address, changed by every rebuild so that the browser fetches it anew."""
+    return f"/pdf/{_quote(file.name)}?v={file.stat().st_mtime_ns}"
+
+
 def _size(file: Path) -> str:
     return f"{file.stat().st_size / 1024:.0f} KB"
 
@@ -414,7 +433,8 @@ def _handler_for(preview: Preview):
                 return self._send(HTTPStatus.FORBIDDEN, b"forbidden", "text/plain")
             path = urlsplit(self.path).path
             if path == "/":
-                return self._send(HTTPStatus.OK, preview.page().encode(), "text/html; charset=utf-8")
+                show = parse_qs(urlsplit(self.path).query).get("show", [""])[0]
+                return self._send(HTTPStatus.OK, preview.page(show).encode(), "text/html; charset=utf-8")
             if path == "/status":
                 return self._send(HTTPStatus.OK, preview.status_json(), "application/json")
             try:
@@ -453,19 +473,26 @@ def _handler_for(preview: Preview):
 _PAGE = """<!doctype html>
 <html lang=en><head><meta charset=utf-8><title>coursepack preview</title>
 <style>
-body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222 }
-h1 { font-size: 1.4rem } li { margin: .3rem 0 } small { color: #666 }
+body { font: 15px/1.5 system-ui, sans-serif; margin: 0; color: #222; display: flex; height: 100vh }
+aside { width: 22rem; padding: 0 1rem; overflow: auto; border-right: 1px solid #ddd }
+iframe { flex: 1; border: 0; height: 100vh }
+h1 { font-size: 1.3rem } ul { padding-left: 1.2rem } li { margin: .3rem 0 } small { color: #666 }
+a[aria-current] { font-weight: bold }
 .problems { border-left: 4px solid #b00020; background: #fff4f4; padding: .2rem 1rem }
-.problems h2 { font-size: 1rem; color: #b00020 } pre { white-space: pre-wrap }
+.problems h2 { font-size: 1rem; color: #b00020 } pre { white-space: pre-wrap; font-size: 13px }
 </style></head>
 <body>
-{{body}}
+<aside>
+{{side}}
+</aside>
+{{frame}}
 <script>
-const seen = {{generation}};
+const seen = {{version}};
 async function poll() {
   try {
     const status = await (await fetch("/status", {cache: "no-store"})).json();
-    if (status.generation !== seen) { location.reload(); return; }
+    if (status.version !== seen) { location.reload(); return; }
+    document.getElementById("status").textContent = status.line;
   } catch (e) { document.getElementById("status").textContent = "The preview has stopped."; return; }
   setTimeout(poll, 500);
 }

@@ -82,7 +82,10 @@ def test_preview_serves_rebuilds_reports_and_stops(preview):
     status = settled(url, 0)
     assert status["problems"] == 0
     code, page = get(url)
-    assert code == 200 and b'href="/pdf/unit.pdf?v=' in page
+    assert code == 200 and b'href="/pdf/unit.pdf?v=' in page and b'<iframe src="/pdf/unit.pdf?v=' in page
+    assert b'<a href="/?show=unit.pdf" aria-current="page">' in get(url + "?show=unit.pdf")[1]
+    shown = get(url + "?show=..%2Fcoursepack.yaml%3Cb%3E")[1]  # not a PDF of the list: the first is shown
+    assert b'<iframe src="/pdf/unit.pdf?v=' in shown and b"coursepack.yaml<b>" not in shown
     code, before = get(url + "pdf/unit.pdf")
     assert code == 200 and before.startswith(b"%PDF") and "The Thaw" in pdf_text(before)
 
