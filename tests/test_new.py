@@ -132,3 +132,15 @@ def test_no_project_suggests_new(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run_cli("build")
     assert result.exit_code == 2 and "coursepack new" in result.stderr
+
+
+def test_force_leaves_editor_settings_with_comments_alone(tmp_path):
+    root = tmp_path / "unit"
+    (root / ".vscode").mkdir(parents=True)
+    settings = '{\n  // my font\n  "editor.fontSize": 15\n}\n'
+    (root / ".vscode" / "settings.json").write_text(settings)
+    result = run_cli("new", root, "--force")
+    assert result.exit_code == 0, result.output
+    assert (root / ".vscode" / "settings.json").read_text() == settings
+    assert "not plain JSON and was left as it is" in result.stderr
+    assert (root / "coursepack.yaml").is_file()
