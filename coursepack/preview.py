@@ -50,6 +50,7 @@ class Status:
     problems: list[str] = field(default_factory=list)  # `path:line:col: message` lines
     written: list[str] = field(default_factory=list)  # build/... files the last good build wrote
     seconds: float = 0.0  # how long the last build took
+    focus: str = ""  # the anchor of the module the last change was to: the frame opens there
     finished: str = ""  # local time the last build ended, HH:MM:SS
 
 
@@ -186,6 +187,7 @@ class Preview:
             status = self.status
             status.building, status.partly, status.problems, status.seconds = False, False, problems, seconds
             status.changed = [] if EVERYTHING in changed else changed
+            status.focus = _module_anchor(self.root, changed)
             status.packs = self.pack_ids or None if packs is None else packs
             status.finished = time.strftime("%H:%M:%S")
             if written:
@@ -277,7 +279,11 @@ class Preview:
             links.append(f'<li><a href="/?show={_quote(file.name)}"{current}>{html.escape(file.name)}</a> '
                          f'<small>{_size(file)} · <a href="{_pdf_url(file)}" target="_blank">own tab</a></small></li>')
         side.append("<ul>" + "".join(links) + "</ul>" if links else "<p>No PDF yet.</p>")
-        frame = (f'<iframe src="{_pdf_url(shown)}" title="{html.escape(shown.name)}"></iframe>' if shown else "")
+        # Named destinations: WeasyPrint writes one for each id, so #nameddest=m-<module id>
+        # opens the frame at the chapter just edited (PDF viewers ignore an unknown one).
+        focus = f"#nameddest={_quote(status.focus)}" if status.focus else ""
+        frame = (f'<iframe src="{_pdf_url(shown)}{focus}" title="{html.escape(shown.name)}"></iframe>'
+                 if shown else "")
         return (_PAGE.replace("{{side}}", "\n".join(side)).replace("{{frame}}", frame)
                 .replace("{{version}}", str(version)))
 
@@ -379,6 +385,15 @@ def _modules_using(root: Path, name: str) -> Optional[set[str]]:
     if len(parts) == 1 and name.lower().endswith((".md", ".txt")):
         return set()  # notes beside the project, such as its README
     return None
+
+
+def _module_anchor(root: Path, changed: list[str]) -> str:
+    """`m-<module id>`, the anchor of a module's chapter (templates/parts/), when the
+    change was to one module file; else ""."""
+    if len(changed) != 1 or not changed[0].startswith(CONTENT_DIR + "/"):
+        return ""
+    ids = _modules_using(root, changed[0])
+    return f"m-{next(iter(ids))}" if ids and len(ids) == 1 and changed[0].endswith((".yaml", ".yml")) else ""
 
 
 def _text(file: Path) -> str:

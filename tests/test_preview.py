@@ -97,7 +97,10 @@ def test_preview_serves_rebuilds_reports_and_stops(preview):
     status = settled(url, status["generation"])
     code, after = get(url + "pdf/unit.pdf")
     assert after != before and "The Thaw Revised" in pdf_text(after)
-    assert "after a change to content/thaw.yaml" in get(url)[1].decode()
+    page = get(url)[1].decode()
+    assert "after a change to content/thaw.yaml" in page
+    assert "unit.pdf?v=" in page and "#nameddest=m-thaw" in page  # the frame opens at the chapter edited
+    assert "m-thaw" in PdfReader(io.BytesIO(after)).named_destinations
 
     # A mistake: the page names the place, the server stays up, the last good PDF is served.
     module.write_text(module.read_text().replace("heading:", "headng:", 1))
