@@ -16,10 +16,12 @@ from . import pasted
 
 from .layouts import EditionId, LayoutId
 
-NAMED_PAGE_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "legal": (215.9, 355.6)}
+NAMED_PAGE_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "legal": (215.9, 355.6),
+                    "half-letter": (139.7, 215.9)}
 _MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 _LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt|px)"
 _PAGE_SIZE = re.compile(rf"^{_LENGTH}\s+{_LENGTH}$")
+_ONE_LENGTH = re.compile(rf"^(?:0|{_LENGTH})$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -75,6 +77,27 @@ class PageSettings(Model):
     """portrait (default) or landscape, which turns the page so that it is wider than tall."""
     duplex: bool = False
     """Printing on both sides: mirrors the inner and outer margins and adds blank pages so that chapters start on a right-hand page."""
+    bleed: str = "0"  # printed area beyond the trimmed page, for a print shop: "3mm", "0.125in"
+    """Printed area beyond the trimmed page, for a print shop: a length such as 3mm or 0.125in (default 0: none)."""
+    marks: Literal["none", "crop"] = "none"  # crop marks, drawn outside the bleed
+    """crop: crop marks drawn outside the bleed, for a print shop; none (default)."""
+
+    @field_validator("bleed", mode="before")
+    @classmethod
+    def _bleed_length(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and value == 0:
+            return "0"
+        if not isinstance(value, str) or not _ONE_LENGTH.match(value.strip()):
+            raise ValueError(f"bleed '{value}' is not a length such as 3mm or 0.125in")
+        value = value.strip()
+        if _length_mm(value) > 25.4:
+            raise ValueError(f"bleed '{value}' is more than an inch; print shops ask for about 3mm (0.125in)")
+        return value
+
+    @property
+    def bleed_mm(self) -> float:
+        """The bleed in mm (0 when there is none)."""
+        return _length_mm(self.bleed)
 
     @field_validator("size")
     @classmethod
@@ -85,11 +108,12 @@ class PageSettings(Model):
         if _PAGE_SIZE.match(value):
             return value
         raise ValueError(
-            f"page size '{value}' is not one of letter, a4, a5, legal, nor two lengths such as \"210mm 297mm\"")
+            f"page size '{value}' is not one of letter, a4, a5, legal, half-letter, "
+            "nor two lengths such as \"210mm 297mm\"")
 
     @property
     def named_size(self) -> Optional[str]:
-        """The paper's name (letter, a4, a5, legal), or None for a size given as two lengths."""
+        """The paper's name (letter, a4, a5, legal, half-letter), or None for a size given as two lengths."""
         return self.size if self.size in NAMED_PAGE_SIZES else None
 
     @property
@@ -101,10 +125,22 @@ class PageSettings(Model):
         if self.size in NAMED_PAGE_SIZES:
             width, height = NAMED_PAGE_SIZES[self.size]
         else:
-            width, height = (float(length[:-2]) * _MM_PER_UNIT[length[-2:]] for length in self.size.split())
+            width, height = (_length_mm(length) for length in self.size.split())
         if self.orientation == "landscape" and width < height:
             width, height = height, width
         return round(width, 2), round(height, 2)
+
+
+def _length_mm(length: str) -> float:
+    """A CSS length written as in coursepack.yaml ("3mm", "0.125in", "0"), in mm."""
+    return 0.0 if length == "0" else float(length[:-2]) * _MM_PER_UNIT[length[-2:]]
+
+
+class PdfSettings(Model):
+    """`pdf:` in coursepack.yaml: which PDF standard the files meet."""
+
+    standard: Literal["ua-1", "none"] = "ua-1"  # ua-1: tagged PDF/UA-1 (ISO 14289-1); none: untagged
+    """ua-1 (default): a tagged, accessible PDF/UA-1 file (ISO 14289-1); none: untagged."""
 
 
 class PackConfig(Model):
@@ -126,6 +162,8 @@ class PackConfig(Model):
     """full (default): each evidence card's whole text; read-aloud: only its ==highlighted== words."""
     role_cards: Literal["sheet", "page"] = "sheet"  # build/<id>-roles.pdf: several cards a page, or one
     """How build/<id>-roles.pdf lays out the role cards: sheet (default; several a page, to cut out) or page (one a page)."""
+    booklet: bool = False  # also write build/<id>-booklet.pdf, imposed for saddle-stitching
+    """true: also write build/<id>-booklet.pdf, the pages imposed two to a sheet for folding and stapling."""
 
     _check_id = field_validator("id")(_safe_id)
 
@@ -147,6 +185,8 @@ class ProjectConfig(Model):
     """The citation style: a bundled CSL style name such as chicago-author-date, apa or modern-language-association."""
     packs: list[PackConfig] = Field(min_length=1)
     """The PDFs to make: each pack is one PDF per edition, made of the modules it lists."""
+    pdf: PdfSettings = PdfSettings()
+    """Which PDF standard the files meet."""
 
     @field_validator("language")
     @classmethod

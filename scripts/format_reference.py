@@ -23,6 +23,7 @@ END = "<!-- end of fields -->"
 TABLES = [
     ("coursepack.yaml", "project", None, "project"), ("A pack (`packs:`)", "project", "PackConfig", "pack"),
     ("Page settings (`page:`)", "project", "PageSettings", "page settings"),
+    ("PDF settings (`pdf:`)", "project", "PdfSettings", "PDF settings"),
     ("A topic module", "module", "Topic", "topic"), ("A section", "module", "Section", "section"),
     ("A figure", "module", "Figure", "figure"), ("A timeline event", "module", "TimelineEvent", "event"),
     ("A person", "module", "Person", "person"),
