@@ -62,17 +62,16 @@ def main(which: str = "starter") -> None:
             title = f"Edited title {attempt}"
             lines = file.read_text(encoding="utf-8").splitlines(keepends=True)
             lines = [f"title: {title}\n" if line.startswith("title:") else line for line in lines]
+            seen = json.loads(get(url + "status"))["version"]
             saved = time.monotonic()
             file.write_text("".join(lines), encoding="utf-8")
-            seen = status["generation"]
-            while True:  # as the page does: poll the status, look again when it moves on
+            while True:  # as the page does: poll the status, reload when the PDFs changed
                 now = json.loads(get(url + "status"))
-                if now["generation"] != seen:
-                    seen = now["generation"]
-                    if title in pdf_text(get(url + "pdf/" + pdf)):
-                        break
+                if now["version"] != seen:
+                    break
                 time.sleep(0.1)
             served = time.monotonic() - saved
+            assert title in pdf_text(get(url + "pdf/" + pdf)), "the served PDF did not change"
             status = wait(url, status["generation"])
             print(f"{which}: edit {attempt + 1} of {module}: the changed {pdf} served {served:.1f} s after saving, "
                   f"every edition rebuilt after {time.monotonic() - saved:.1f} s")
