@@ -13,7 +13,7 @@ from typing import Any, Iterator, Optional, Union
 from . import citations, prose
 from .errors import CoursepackError, Problem, UsageError
 from .models import Debate, DebateFormat, ProjectConfig, Term, Topic
-from .sources import item_problems
+from .sources import load_sources
 from .validation import suggest, validate
 from .yamlio import YamlDocument, load_json, load_yaml
 
@@ -128,38 +128,7 @@ class _Loader:
         return Project(self.root, config, resolved, sources, glossary[0] if glossary else [], formats)
 
     def load_sources(self) -> dict[str, dict]:
-        sources: dict[str, dict] = {}
-        where: dict[str, str] = {}
-        for name in ("sources.yaml", "sources.json"):
-            file = self.root / CONTENT_DIR / name
-            if not file.is_file():
-                continue
-            doc = self.read(file, allow_empty=True)
-            if doc is None:
-                sources = _EveryKey(sources)
-                continue
-            if doc.data is None:
-                continue
-            items, at = doc.data, ()
-            if isinstance(items, dict) and "references" in items:
-                items, at = items["references"], ("references",)
-            if not isinstance(items, list):
-                self.problems.append(doc.problem(at, "sources must be a list of references under 'references:' (CSL YAML)"))
-                sources = _EveryKey(sources)
-                continue
-            for index, item in enumerate(items):
-                key = item.get("id") if isinstance(item, dict) else None
-                if not isinstance(key, str) or not key:
-                    self.problems.append(doc.problem(at + (index,), "each reference needs an 'id' (the citation key)"))
-                elif key in where:
-                    self.problems.append(doc.problem(at + (index, "id"),
-                        f"source key '{key}' is defined twice (also in {where[key]}); keep one"))
-                else:
-                    sources[key] = item
-                    where[key] = self.rel(file)
-                    for inside, message in item_problems(item):
-                        self.problems.append(doc.problem(at + (index,) + inside, message))
-        return sources
+        return load_sources(self.root / CONTENT_DIR, self.rel, self.problems)
 
     def load_glossary(self) -> Optional[tuple[list[Term], YamlDocument]]:
         file = self.root / CONTENT_DIR / "glossary.yaml"
@@ -240,10 +209,10 @@ class _Loader:
     # -- cross-references --------------------------------------------------
 
     def check_config(self, config: ProjectConfig, doc: YamlDocument, modules: dict[str, Module]) -> None:
-        if config.citation_style not in citations.available_styles():
-            self.problems.append(doc.problem(("citation_style",),
-                f"unknown citation style '{config.citation_style}'{suggest(config.citation_style, citations.available_styles())}; "
-                f"bundled styles: {', '.join(citations.available_styles())}"))
+        try:
+            citations.style_path(config.citation_style, self.root)
+        except citations.UnknownStyle as exc:
+            self.problems.append(doc.problem(("citation_style",), str(exc)))
         seen: set[str] = set()
         for index, pack in enumerate(config.packs):
             if pack.id in seen:
@@ -414,14 +383,6 @@ class _Loader:
                     f"term '{term.term}' is also defined, differently, at {other_doc.path}:{other_doc.where(other_at).line}; "
                     "keep one definition or name the terms apart"))
             first.setdefault(key, (term, doc, at))
-
-
-class _EveryKey(dict):
-    """The sources of a project whose sources file could not be read: that file's own
-    error is the one to fix, so no citation is reported as unknown ("in" is always true)."""
-
-    def __contains__(self, key) -> bool:
-        return True
 
 
 def _module_files(content: Path) -> Iterator[Path]:

@@ -63,7 +63,7 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
     `student`, `side`, `students`, `part` and `front_pages` serve packets (see
     packet.html.j2): the side printed is `side`, else the student's, else the
     pack's, else both."""
-    bibliography = citations.Bibliography(project.sources, project.config.citation_style, project.config.language)
+    bibliography = _bibliography(project)
     modules = [project.modules[module_id] for module_id in pack.modules]
     context = {
         "project": project.config,
@@ -79,14 +79,16 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "timeline": pack_timeline(modules),
         "page_css": page_css(project),
         "_prose": prose.ProseRenderer(bibliography, known_keys=set(project.sources)),
-        "cite_short": lambda cite: Markup.escape(bibliography.short(cite.source, cite.page)),
+        # citations are placeholders until the whole document is rendered: then one pandoc
+        # run formats them all (bibliography.resolve below)
+        "cite_short": lambda cite: Markup(bibliography.short(cite.source, cite.page)),
         "cite_full": lambda cite: Markup(bibliography.reference(cite.source)),
         "bibliography_entries": lambda: [Markup(entry) for entry in bibliography.entries(
             list(project.sources) if pack.bibliography == "all" else None)],
         "theme_url": lambda path: _theme_url(project, path),
     }
     try:
-        return env.get_template(template or template_for(pack, edition)).render(context)
+        document = env.get_template(template or template_for(pack, edition)).render(context)
     except jinja2.TemplateError as exc:
         raise CoursepackError([_template_problem(project, exc)]) from None
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
@@ -94,6 +96,19 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         if place is None:  # not a template mistake: a bug of ours, let it surface
             raise
         raise CoursepackError([Problem(*place, f"template error: {exc}")]) from None
+    try:
+        return bibliography.resolve(document)
+    except citations.CitationError as exc:
+        raise CoursepackError([Problem("coursepack.yaml", 0, 0, str(exc))]) from None
+
+
+def _bibliography(project: Project) -> citations.Bibliography:
+    """The document's citations, in the project's style and language (see citations.py)."""
+    try:
+        return citations.Bibliography(project.sources, project.config.citation_style, project.config.language,
+                                      root=project.root)
+    except citations.CitationError as exc:
+        raise CoursepackError([Problem("coursepack.yaml", 0, 0, str(exc))]) from None
 
 
 def _template_problem(project: Project, exc: jinja2.TemplateError) -> Problem:
