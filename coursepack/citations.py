@@ -213,7 +213,9 @@ class Bibliography:
     def short(self, key: str, locator: Optional[str] = None) -> str:
         """An evidence card's short cite, the same in every style: `Conquest 1961, 215`,
         `Taubman 2003a`. Counts as citing `key` here. Returns a placeholder."""
-        markdown = f"[@{{{key}}}" + (f", {_escape_markdown(str(locator))}" if locator else "") + "]"
+        if locator:  # a card's `page` is a page: "pp. 3-5" reads as pages in every locale
+            locator = _PAGE_LABEL.sub("", " ".join(str(locator).split()))
+        markdown = f"[@{{{key}}}" + (f", {_escape_markdown(locator)}" if locator else "") + "]"
         return self._register(_Cluster(markdown, card=True), [key])
 
     def reference(self, key: str) -> str:
@@ -331,6 +333,7 @@ def _item(key: str, item: dict) -> dict:
     return result
 
 
+_PAGE_LABEL = re.compile(r"^(?:pp?\.|pages?|pg\.)\s*(?=\d)", re.IGNORECASE)
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!<>|~^@$\"'=:;&%])")
 
 
