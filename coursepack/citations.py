@@ -89,7 +89,7 @@ def style_path(style: str, root: Optional[Path] = None) -> Path:
     file, or a file that is not a CSL style (its root element must be cs:style)."""
     name = STYLE_ALIASES.get(style, style)
     bundled = STYLES_DIR / f"{name}.csl"
-    if "/" not in name and "\\" not in name and not name.endswith(".csl"):
+    if "/" not in name and "\\" not in name and not Path(name).suffix:
         if bundled.is_file():
             return bundled
         raise UnknownStyle(style)

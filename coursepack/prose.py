@@ -243,12 +243,24 @@ def _push_citation(state: StateInline, start: int, end: int, keys: list, bracket
 
 
 def _closing_bracket(src: str, start: int, limit: int) -> int:
-    """The `]` closing the bracket at `start`, or -1 (citations hold no brackets of their own)."""
-    for position in range(start + 1, limit):
-        if src[position] == "]":
-            return position
-        if src[position] == "[":
+    """The `]` closing the bracket at `start`, or -1. Brackets inside may nest (a span
+    `[See]{.smallcaps}` in a prefix), but not hold a citation of their own."""
+    depth = 0
+    position = start + 1
+    while position < limit:
+        char = src[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            if depth == 0:
+                return position
+            depth -= 1
+        elif char == "@" and depth > 0:
             return -1
+        position += 1
     return -1
 
 
