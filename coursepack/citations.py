@@ -7,7 +7,7 @@ starts it once per document (one pack in one edition) and never links to it.
 How one document is formatted:
 
 1. While the templates render, every citation is *registered* with the
-   document's `Bibliography` and a placeholder (`\\uf8f0c12\\uf8f1`) stands in
+   document's `Bibliography` and a placeholder (`\\uf8f0`, a random token, `c12`, `\\uf8f1`) stands in
    the HTML: a prose citation as written (`[see @key, p. 5]`, `@key [p. 5]`),
    an evidence card's short cite and full reference, the bibliography entries.
 2. `Bibliography.resolve(html)` writes all of them into one Markdown document,
@@ -33,6 +33,7 @@ import html
 import importlib.util
 import json
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -148,11 +149,11 @@ def pandoc_path() -> str:
                         "(pip install pypandoc_binary)")
 
 
-# Placeholders: private-use characters around a kind and a number. Templates only
-# ever escape them (they are not markup), so they reach the finished HTML intact.
+# Placeholders: private-use characters around the document's random token, a kind and
+# a number. Templates only ever escape them (they are not markup), so they reach the
+# finished HTML intact; content cannot forge one (it does not know the token).
 _OPEN, _CLOSE = "\uf8f0", "\uf8f1"
 _NOTE_TEXT = "Cpnotetext"  # stands for the text before a citation inside a footnote
-_PLACEHOLDER = re.compile(f"{_OPEN}([cbs])(\\d+)(?:\\.(\\d+))?{_CLOSE}")
 
 
 @dataclass
@@ -196,6 +197,8 @@ class Bibliography:
         self._formatted = 0  # clusters formatted by the last pandoc run
         self._bibliography: dict[str, tuple[str, str]] = {}  # key -> (number, entry) in style order
         self.pandoc_runs = 0
+        self._token = secrets.token_hex(4)
+        self._placeholder = re.compile(f"{_OPEN}{self._token}([cbs])(\\d+)(?:\\.(\\d+))?{_CLOSE}")
 
     # -- registering -------------------------------------------------------
 
@@ -225,7 +228,7 @@ class Bibliography:
             self._register(_Cluster(f"[@{{{key}}}]"), [key])
         if key not in self._reference_keys:
             self._reference_keys.append(key)
-        return f"{_OPEN}s{self._reference_keys.index(key)}{_CLOSE}"
+        return f"{_OPEN}{self._token}s{self._reference_keys.index(key)}{_CLOSE}"
 
     def entries(self, keys: Optional[list[str]] = None) -> list[str]:
         """Placeholders for the bibliography: one per source cited so far, or per key of
@@ -237,7 +240,7 @@ class Bibliography:
             self._nocite.update(dict.fromkeys(key for key in wanted if key not in self._cited))
         call = len(self._entries)
         self._entries.append(_EntriesCall(wanted))
-        return [f"{_OPEN}b{call}.{index}{_CLOSE}" for index in range(len(wanted))]
+        return [f"{_OPEN}{self._token}b{call}.{index}{_CLOSE}" for index in range(len(wanted))]
 
     def _register(self, cluster: _Cluster, keys: list[str], in_note: bool = False) -> str:
         for key in keys:
@@ -245,7 +248,7 @@ class Bibliography:
                 raise KeyError(f"unknown source key '{key}'")
             self._cited.setdefault(key)
         self._clusters.append(cluster)
-        return f"{_OPEN}c{len(self._clusters) - 1}{_CLOSE}"
+        return f"{_OPEN}{self._token}c{len(self._clusters) - 1}{_CLOSE}"
 
     # -- formatting ----------------------------------------------------------
 
@@ -266,7 +269,7 @@ class Bibliography:
             call = self._entries[number] if number < len(self._entries) else None
             return call.html[int(index)] if call and int(index) < len(call.html) else ""
 
-        return _PLACEHOLDER.sub(replace, text)
+        return self._placeholder.sub(replace, text)
 
     def format(self) -> None:
         """Run pandoc once over everything registered since the last run (nothing to do: no run)."""

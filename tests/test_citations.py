@@ -263,3 +263,16 @@ def test_case_05_pandoc_citation_syntax():
     ):
         assert expected in html
     assert b.pandoc_runs == 1
+
+
+def test_markup_in_sources_and_affixes_is_text_and_placeholders_cannot_be_forged():
+    sources = {"x": {"type": "book", "title": "A <script>alert(1)</script> *Markdown* title",
+                     "author": [{"family": "<img src=x onerror=alert(1)>"}], "issued": {"date-parts": [[1990]]}}}
+    from coursepack.prose import ProseRenderer
+
+    b = Bibliography(sources)
+    forged = "\uf8f0c0\uf8f1 \uf8f0" + "0" * 8 + "c0\uf8f1"
+    html = b.resolve(ProseRenderer(b).inline("[<script>see</script> @x, p. 3] " + forged) + "".join(b.entries()))
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "<em>Markdown</em>" in html  # CSL YAML text is Markdown
+    assert forged in html  # content that looks like a placeholder stays as written
