@@ -9,11 +9,11 @@ import json
 import re
 import subprocess
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Iterable, Iterator
 
 from .errors import CoursepackError, Problem
 from .validation import suggest
-from .yamlio import load_json, load_yaml, read_text
+from .yamlio import Position, YamlDocument, read_text
 
 CSL_TYPES = (
     "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
@@ -78,117 +78,31 @@ def _valid_date(value: Any) -> bool:
                     for part in parts))
 
 
-# -- reading the sources files ------------------------------------------------------
-
-SOURCE_FILES = ("sources.yaml", "sources.json", "sources.bib")  # read in this order, all that exist
-
+# -- BibTeX and the CSL JSON it becomes ------------------------------------------------
 
 class Sources(dict):
     """CSL items by citation key, from every sources file of a project.
 
     `json_keys`: the keys whose items are CSL JSON (from sources.json, or converted
     from sources.bib by pandoc); text in them may hold CSL's HTML subset (<i>, <b>,
-    <sup>, ...). The others come from CSL YAML, where text is Markdown, as Pandoc reads it.
-    `places`: key -> "file:line" where it is defined, for messages."""
+    <sup>, ...). The others come from CSL YAML, where text is Markdown, as Pandoc reads it."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, json_keys: Iterable[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.json_keys: set[str] = set()
-        self.places: dict[str, str] = {}
+        self.json_keys: set[str] = set(json_keys)
 
 
-class EveryKey(Sources):
-    """The sources of a project whose sources file could not be read: that file's own
-    error is the one to fix, so no citation is reported as unknown ("in" is always true)."""
+def read_bibtex(file: Path, shown: str) -> YamlDocument:
+    """A BibTeX/BibLaTeX file (as Zotero and Better BibTeX export it) as CSL items.
 
-    def __contains__(self, key) -> bool:
-        return True
-
-
-def load_sources(content: Path, rel: Callable[[Path], str], problems: list[Problem]) -> Sources:
-    """Every reference in content/sources.yaml (CSL YAML), sources.json (CSL JSON) and
-    sources.bib (BibTeX/BibLaTeX, as Zotero and Better BibTeX export it).
-
-    Problems (unreadable file, missing id, a key defined twice, even across files,
-    fields of the wrong shape) are appended to `problems` with file:line:col; a file
-    that cannot be read makes the result an EveryKey, so that no citation is then
-    reported as unknown as well."""
-    sources = Sources()
-    readable = True
-    for name in SOURCE_FILES:
-        file = content / name
-        if not file.is_file():
-            continue
-        try:
-            if file.suffix == ".bib":
-                found = _read_bibtex(file, rel(file))
-            else:
-                found = _read_csl(file, rel(file), problems)
-        except CoursepackError as exc:
-            problems.extend(exc.problems)
-            readable = False
-            continue
-        if found is None:
-            readable = False
-            continue
-        for key, item, place, is_json in found:
-            if key in sources.places:
-                problems.append(Problem(*_split_place(place),
-                    f"source key '{key}' is defined twice (also at {sources.places[key]}); keep one"))
-                continue
-            sources[key] = item
-            sources.places[key] = place
-            if is_json:
-                sources.json_keys.add(key)
-    if not readable:
-        every = EveryKey(sources)
-        every.json_keys, every.places = sources.json_keys, sources.places
-        return every
-    return sources
-
-
-def _split_place(place: str) -> tuple[str, int, int]:
-    path, line, col = place.rsplit(":", 2)
-    return path, int(line), int(col)
-
-
-def _read_csl(file: Path, shown: str, problems: list[Problem]) -> Optional[list]:
-    """(key, item, place, is_json) for each item of a CSL YAML or CSL JSON file; None if unusable."""
-    doc = load_json(file, shown) if file.suffix == ".json" else load_yaml(file, shown, allow_empty=True)
-    if doc.data is None:
-        return []
-    items, at = doc.data, ()
-    if isinstance(items, dict) and "references" in items:
-        items, at = items["references"], ("references",)
-    if not isinstance(items, list):
-        problems.append(doc.problem(at, "sources must be a list of references under 'references:' (CSL YAML)"))
-        return None
-    found = []
-    for index, item in enumerate(items):
-        key = item.get("id") if isinstance(item, dict) else None
-        if not isinstance(key, (str, int)) or key == "" or isinstance(key, bool):
-            problems.append(doc.problem(at + (index,), "each reference needs an 'id' (the citation key)"))
-            continue
-        key = str(key)
-        position = doc.where(at + (index, "id"))
-        found.append((key, item, f"{shown}:{position.line}:{position.col}", file.suffix == ".json"))
-        for inside, message in item_problems(item):
-            problems.append(doc.problem(at + (index,) + inside, message))
-    return found
-
-
-_BIB_ENTRY_START = re.compile(r"@\s*(\w+)\s*([{(])")
-_BIB_NOT_ENTRIES = ("comment", "string", "preamble")
-
-
-def _read_bibtex(file: Path, shown: str) -> list:
-    """(key, CSL item, place, True) for each entry of a BibTeX/BibLaTeX file.
-
-    Entries are located by their `@type{key,` line here; pandoc (`-f biblatex -t
-    csljson`) converts them. Raises CoursepackError naming file:line for an entry
-    that is never closed, has no key, or repeats a key, and for what pandoc rejects."""
+    The result is a list of CSL JSON items (pandoc converts the file: `--from biblatex
+    --to csljson`), with the position of each entry's `@type{key,` line recorded for
+    the path (index,) and (index, "id"), so that messages point at the entry.
+    Raises CoursepackError, located at file:line:col, for an entry that is never closed,
+    has no key or repeats a key in the file, and for what pandoc rejects."""
     text = read_text(file, shown)
-    places: dict[str, str] = {}
+    entries: list[tuple[str, Position]] = []
+    places: dict[str, Position] = {}
     problems: list[Problem] = []
     position = 0
     while True:
@@ -213,14 +127,22 @@ def _read_bibtex(file: Path, shown: str) -> list:
             continue
         key = key_match.group(1)
         if key in places:
-            problems.append(Problem(shown, line, col, f"source key '{key}' is defined twice (also at {places[key]}); "
-                                                      "keep one"))
+            problems.append(Problem(shown, line, col, f"source key '{key}' is defined twice (also at "
+                                                      f"{shown}:{places[key].line}:{places[key].col}); keep one"))
             continue
-        places[key] = f"{shown}:{line}:{col}"
+        places[key] = Position(line, col)
+        entries.append((key, places[key]))
     if problems:
         raise CoursepackError(problems)
-    items = {str(item.get("id")): item for item in _bibtex_to_csl(file, shown)}
-    return [(key, items.get(key, {"id": key, "type": "document"}), place, True) for key, place in places.items()]
+    converted = {str(item.get("id")): item for item in _bibtex_to_csl(file, shown)}
+    doc = YamlDocument(shown, [converted.get(key, {"id": key, "type": "document"}) for key, _ in entries])
+    for index, (_, position) in enumerate(entries):
+        doc.values[(index,)] = doc.values[(index, "id")] = position
+    return doc
+
+
+_BIB_ENTRY_START = re.compile(r"@\s*(\w+)\s*([{(])")
+_BIB_NOT_ENTRIES = ("comment", "string", "preamble")
 
 
 def _bib_entry_end(text: str, start: int, closing: str) -> int:

@@ -142,7 +142,7 @@ def test_unknown_key_in_a_multi_line_citation_is_reported_at_its_line(tmp_path):
         """
     code, lines = check_lines(small_project(tmp_path, **{"content/thaw.yaml": topic}))
     assert code == 1
-    assert len(lines) == 1 and lines[0].startswith("content/thaw.yaml:10:1: citation 'nobody2000'"), lines
+    assert len(lines) == 1 and lines[0].startswith("content/thaw.yaml:10:12: citation 'nobody2000'"), lines
 
 
 def test_one_pandoc_run_per_document(tmp_path, monkeypatch):
