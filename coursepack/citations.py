@@ -211,7 +211,7 @@ class Bibliography:
         markdown = " ".join(markdown.split())
         if in_note and self.is_note_style:
             markdown = f"^[{markdown}]" if note_start else f"^[{_NOTE_TEXT} {markdown}]"
-        return self._register(_Cluster(markdown), keys, in_note=in_note and self.is_note_style)
+        return self._register(_Cluster(markdown), keys)
 
     def short(self, key: str, locator: Optional[str] = None) -> str:
         """An evidence card's short cite, the same in every style: `Conquest 1961, 215`,
@@ -242,7 +242,7 @@ class Bibliography:
         self._entries.append(_EntriesCall(wanted))
         return [f"{_OPEN}{self._token}b{call}.{index}{_CLOSE}" for index in range(len(wanted))]
 
-    def _register(self, cluster: _Cluster, keys: list[str], in_note: bool = False) -> str:
+    def _register(self, cluster: _Cluster, keys: list[str]) -> str:
         for key in keys:
             if key not in self.sources:
                 raise KeyError(f"unknown source key '{key}'")
@@ -289,9 +289,9 @@ class Bibliography:
         self._formatted = len(self._clusters)
         self._bibliography = {html.unescape(match.group(1)): _entry(match.group(2))
                               for match in _ENTRY.finditer(output)}
-        order = list(self._bibliography)
+        order = {key: position for position, key in enumerate(self._bibliography)}
         for call in self._entries:
-            keys = sorted((key for key in call.keys if key in self._bibliography), key=order.index)
+            keys = sorted((key for key in call.keys if key in order), key=order.__getitem__)
             call.html = [_with_number(*self._bibliography[key]) for key in keys]
 
     def _document(self) -> str:
@@ -323,6 +323,9 @@ class Bibliography:
                                     timeout=600)
         except OSError as exc:
             raise CitationError(f"pandoc could not be started ({exc}); reinstall pypandoc_binary") from None
+        except subprocess.TimeoutExpired:
+            raise CitationError("pandoc took more than 10 minutes to format the citations; "
+                                "split the pack into smaller packs") from None
         if result.returncode != 0:
             message = " ".join(result.stderr.split()) or f"exit status {result.returncode}"
             raise CitationError(f"pandoc could not format the citations in style '{self.style.name}': {message}")

@@ -171,6 +171,9 @@ def _bibtex_to_csl(file: Path, shown: str) -> list[dict]:
                                 capture_output=True, text=True, encoding="utf-8", timeout=300)
     except (OSError, CitationError) as exc:
         raise CoursepackError([Problem(shown, 0, 0, f"cannot read BibTeX: pandoc could not be started ({exc})")]) from None
+    except subprocess.TimeoutExpired:
+        raise CoursepackError([Problem(shown, 0, 0, "reading this BibTeX file took more than 5 minutes; "
+                                                    "export only the references the project cites")]) from None
     if result.returncode != 0:
         located = _PANDOC_ERROR_AT.search(result.stderr)
         if located:

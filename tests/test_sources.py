@@ -104,7 +104,7 @@ def test_an_unreadable_bib_file_is_located(tmp_path, bib, expected):
 def test_a_project_with_its_own_csl_style_builds(tmp_path):
     config = copy.deepcopy(CONFIG)
     config["citation_style"] = "styles/school.csl"
-    config["packs"] = [CONFIG["packs"][0]]
+    config["packs"] = [{"id": "unit", "title": "The Unit", "modules": ["thaw", "split"], "editions": ["student"]}]
     root = small_project(tmp_path, **{"coursepack.yaml": config,
                                       "styles/school.csl": (STYLES_DIR / "ieee.csl").read_text(encoding="utf-8")})
     result = run_cli("build", root)
