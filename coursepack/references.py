@@ -97,8 +97,11 @@ def module_ids_unique(files: ProjectFiles) -> Iterator[Problem]:
     for file in files.valid_modules():
         module_id = file.module.id
         if module_id in first:
+            written = isinstance(file.doc.data, dict) and "id" in file.doc.data
             yield file.doc.problem(("id",),
-                f"module id '{module_id}' is already used by {first[module_id].path}; give each module its own id")
+                f"module id '{module_id}'{'' if written else ' (from the file name)'} is already used by "
+                f"{first[module_id].path}; give each module its own id"
+                + ("" if written else " (add an 'id:' line, or rename the file)"))
         else:
             first[module_id] = file.doc
 
