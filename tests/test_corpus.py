@@ -325,7 +325,7 @@ CASES = [
         "content/thaw.yaml:14:10: image 'assets/berlin.png' does not exist (paths are relative to the project folder)",
     ]),
     Case('dangling-citation-style', {"coursepack.yaml": changed(CONFIG, ("citation_style",), "chicago-autor-date")}, [
-        "coursepack.yaml:18:17: unknown citation style 'chicago-autor-date' (did you mean 'chicago-author-date'?); bundled styles: apa, chicago-author-date, chicago-author-date-17th-edition, chicago-note-bibliography, chicago-notes-bibliography, harvard-cite-them-right, harvard1, ieee, mla, modern-language-association",
+        "coursepack.yaml:18:17: unknown citation style 'chicago-autor-date' (did you mean 'chicago-author-date'?); bundled styles: apa, chicago-author-date, chicago-author-date-17th-edition, chicago-note-bibliography, chicago-notes-bibliography, harvard-cite-them-right, harvard1, ieee, mla, modern-language-association; or give the path of a .csl file inside the project, such as styles/my-school.csl",
     ]),
     Case('glossary-term-conflict', {"content/glossary.yaml": [{"term": "thaw", "definition": "Ice melting."}]}, [
         "content/thaw.yaml:31:3: term 'Thaw' is also defined, differently, at content/glossary.yaml:1; keep one definition or name the terms apart",
@@ -388,7 +388,7 @@ CASES = [
         "content/sources.yaml:8:3: each reference needs an 'id' (the citation key)",
     ]),
     Case('sources-defined-twice', {"content/sources.json": json.dumps(SOURCES["references"], indent=2)}, [
-        "content/sources.json:3:11: source key 'conquest1961' is defined twice (also in content/sources.yaml); keep one",
+        "content/sources.json:3:11: source key 'conquest1961' is defined twice (also at content/sources.yaml:2:7); keep one",
     ]),
     Case('sources-json-syntax', {"content/sources.json": '[{"id": "x",}]'}, [
         'content/sources.json:1:13: not valid JSON: Expecting property name enclosed in double quotes',
