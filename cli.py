@@ -39,7 +39,7 @@ def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...]) -> N
         root = find_project(path)
         for built in build_project(root, pack_ids or None):
             shown = built.path.relative_to(root)
-            click.echo(f"wrote {shown} ({built.pages} pages)")
+            click.echo(f"wrote {shown} ({_count(built.pages, 'page')})")
             for warning in built.warnings:
                 click.echo(f"{shown}: warning: {warning}", err=True)
 
@@ -54,14 +54,15 @@ def check(ctx: click.Context, path: Path | None) -> None:
 
     with _reported(ctx):
         project = check_project(find_project(path))
-        click.echo(f"ok: {len(project.modules)} modules, {len(project.config.packs)} packs, "
-                   f"{len(project.sources)} sources")
+        click.echo(f"ok: {_count(len(project.modules), 'module')}, {_count(len(project.config.packs), 'pack')}, "
+                   f"{_count(len(project.sources), 'source')}")
 
 
 @main.command()
 @click.argument("pack_id", metavar="PACK")
 @click.option("--roster", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The class list: a CSV file with a 'name' column (and side, role, period...).")
+              help="The class list: CSV, TSV or .xlsx with a name column (or first and last name columns) "
+                   "and optionally period, side and role.")
 @click.option("--combined", is_flag=True, help="Also write all packets as one print-ready file.")
 @click.option("--force", is_flag=True, help="Replace packet files that already exist.")
 @click.option("--project", "path", type=click.Path(file_okay=False, path_type=Path),
@@ -76,9 +77,11 @@ def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, forc
         root = find_project(path)
         result = make_packets(root, pack_id, roster, combined=combined, force=force)
         folder = result.packets[0].path.parent.relative_to(root)
-        click.echo(f"wrote {len(result.packets)} packets into {folder}/")
+        for note in result.notes:
+            click.echo(str(note), err=True)
+        click.echo(f"wrote {_count(len(result.packets), 'packet')} into {folder}/")
         if result.combined:
-            click.echo(f"wrote {result.combined.relative_to(root)} ({result.combined_pages} pages)")
+            click.echo(f"wrote {result.combined.relative_to(root)} ({_count(result.combined_pages, 'page')})")
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)
 
@@ -100,6 +103,11 @@ def formats(ctx: click.Context, path: Path | None) -> None:
             for number, speech in enumerate(fmt.speeches, 1):
                 side = fmt.sides.get(speech.side, "both sides")
                 click.echo(f"  {number:>2}. {speech.name} ({side}, {format_minutes(speech.minutes)} min)")
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 page', '2 pages'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _project_or_none(path: Path | None) -> Path | None:

@@ -12,6 +12,7 @@ its page numbers and table of contents are right in every stitched packet.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -22,7 +23,7 @@ from .errors import CoursepackError, Problem
 from .models import Debate
 from .project import Project, load_project
 from .render import make_environment, render_pack
-from .roster import Student, load_roster
+from .roster import Student, read_roster
 
 PACKETS_DIR = "packets"
 
@@ -40,6 +41,7 @@ class PacketsResult:
     combined: Optional[Path]
     combined_pages: int
     warnings: tuple[str, ...]
+    notes: tuple[Problem, ...] = ()  # rows skipped, columns not used, packets of an earlier roster
 
 
 def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = False,
@@ -47,12 +49,14 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     project = load_project(root)
     pack = project.pack(pack_id)
     debates = [project.modules[m] for m in pack.modules if isinstance(project.modules[m], Debate)]
-    students = load_roster(roster, _shown(project, roster), debates)
+    read = read_roster(roster, _shown(project, roster), debates)
+    students, notes = read.students, list(read.notes)
 
     folder = project.root / OUTPUT_DIR / PACKETS_DIR / pack.id
     targets = [folder / f"{student.file_stem}.pdf" for student in students]
     combined_path = folder.parent / f"{pack.id}.pdf" if combined else None
     _refuse_to_overwrite(project, targets + ([combined_path] if combined_path else []), force)
+    leftovers = _earlier_packets(folder, targets)
 
     env = make_environment(project)
     # Every student's front (cover, own role card) in one document: one layout
@@ -92,7 +96,35 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
                                  duplex=project.config.page.duplex)
         write_atomic(combined_path, whole)
         combined_pages = assemble.page_count(whole)
-    return PacketsResult(packets, combined_path, combined_pages, tuple(sorted(warnings)))
+    if leftovers:
+        notes.append(_leftovers_note(project, folder, leftovers, force))
+    return PacketsResult(packets, combined_path, combined_pages, tuple(sorted(warnings)), tuple(notes))
+
+
+_PACKET_FILE = re.compile(r"^\d+-.+\.pdf$")
+
+
+def _earlier_packets(folder: Path, targets: list[Path]) -> list[Path]:
+    """Packet files in the folder that this roster does not write: an earlier roster's."""
+    if not folder.is_dir():
+        return []
+    keep = {target.name for target in targets}
+    return sorted(path for path in folder.iterdir()
+                  if path.is_file() and _PACKET_FILE.match(path.name) and path.name not in keep)
+
+
+def _leftovers_note(project: Project, folder: Path, leftovers: list[Path], force: bool) -> Problem:
+    """With --force the earlier roster's packets are removed; without, they are named."""
+    shown = folder.relative_to(project.root).as_posix()
+    listed = ", ".join(path.name for path in leftovers[:3]) + (f" and {len(leftovers) - 3} more" if len(leftovers) > 3 else "")
+    count = f"{len(leftovers)} packet{'s' if len(leftovers) != 1 else ''}"
+    if force:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return Problem(shown, 0, 0, f"note: removed {count} of an earlier roster ({listed})")
+    return Problem(shown, 0, 0,
+        f"note: {count} of an earlier roster {'are' if len(leftovers) != 1 else 'is'} also in this folder ({listed}) "
+        "and not part of this class set; delete them, or run again with --force to remove them")
 
 
 def _body_key(pack, student: Student, front_pages: int, sheet: int) -> tuple[str, int]:
