@@ -64,7 +64,7 @@ def check(ctx: click.Context, path: Path | None) -> None:
               help="The class list: CSV, TSV or .xlsx with a name column (or first and last name columns) "
                    "and optionally period, side and role.")
 @click.option("--combined", is_flag=True, help="Also write all packets as one print-ready file.")
-@click.option("--force", is_flag=True, help="Replace packet files that already exist.")
+@click.option("--force", is_flag=True, help="Replace packet files that already exist; remove packets of an earlier roster.")
 @click.option("--project", "path", type=click.Path(file_okay=False, path_type=Path),
               help="The project folder (default: here or a parent).")
 @click.pass_context
