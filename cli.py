@@ -98,11 +98,39 @@ def formats(ctx: click.Context, path: Path | None) -> None:
         root = _project_or_none(path)
         for fmt in available_formats(root):
             sides = ", ".join(f"{key}: {label}" for key, label in fmt.sides.items())
-            prep = f"; prep {format_minutes(fmt.prep_minutes)} min a side" if fmt.prep_minutes else ""
-            click.echo(f"{fmt.id}  {fmt.name} ({sides}{prep})")
+            prep = f"prep {format_minutes(fmt.prep_minutes)} min a side" if fmt.prep_minutes else "no prep in the round"
+            click.echo(f"{fmt.id}  {fmt.name} ({sides}; {prep})")
+            click.echo(f"  ballot: {_ballot_summary(fmt)}")
+            if fmt.coin_toss:
+                click.echo("  first side: a coin toss decides")
+            elif fmt.first_side:
+                click.echo(f"  first side: {fmt.sides[fmt.first_side]}")
+            for team in fmt.teams:
+                click.echo(f"  team: {team.name} ({fmt.sides.get(team.side, team.side)}): {', '.join(team.speeches)}")
             for number, speech in enumerate(fmt.speeches, 1):
                 side = fmt.sides.get(speech.side, "both sides")
-                click.echo(f"  {number:>2}. {speech.name} ({side}, {format_minutes(speech.minutes)} min)")
+                extra = "".join([f", speaker {speech.speaker}" if speech.speaker else "",
+                                 f", points {speech.points.label}" if speech.points else ""])
+                click.echo(f"  {number:>2}. {speech.name} ({side}, {format_minutes(speech.minutes)} min{extra})")
+
+
+def _ballot_summary(fmt) -> str:
+    """'per-speaker, points 25–30 in steps of 0.1, ranks speakers, team totals'."""
+    rules = fmt.scoring
+    parts = [rules.score]
+    if rules.points:
+        parts.append(f"points {rules.points.label} in steps of {rules.points.step:g}")
+    else:
+        parts.append("no points")
+    if fmt.rank_speakers:
+        parts.append("ranks speakers")
+    if fmt.rank_teams:
+        parts.append("ranks teams")
+    if rules.team_total:
+        parts.append("team totals")
+    if fmt.audience_vote:
+        parts.append("audience vote")
+    return ", ".join(parts)
 
 
 def _count(number: int, noun: str) -> str:

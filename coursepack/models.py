@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Literal, Optional
+from dataclasses import dataclass
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -85,6 +86,7 @@ class PackConfig(Model):
     side: Optional[str] = None  # packet layout: print this side's case only (a roster row may override it)
     card_text: Literal["full", "read-aloud"] = "full"  # read-aloud: only the highlighted words of each card
     role_cards: Literal["sheet", "page"] = "sheet"  # build/<id>-roles.pdf: several cards a page, or one
+    ballots: int = Field(default=1, ge=1, le=50)  # ballots in the judge's edition, one a page
 
     _check_id = field_validator("id")(_safe_id)
 
@@ -285,22 +287,72 @@ class Role(Model):
     knows: Prose = None
 
 
+class SpeakerPoints(Model):
+    """A range of points a judge may give: `min` to `max` in steps of `step`."""
+
+    min: float
+    max: float
+    step: float = Field(default=0.5, gt=0)
+
+    @model_validator(mode="after")
+    def _a_range(self) -> "SpeakerPoints":
+        if self.min >= self.max:
+            raise ValueError(f"points run from min to max: min ({self.min:g}) must be less than max ({self.max:g})")
+        return self
+
+    @property
+    def label(self) -> str:
+        """'25–30', as a ballot prints the range."""
+        return f"{self.min:g}–{self.max:g}"
+
+
 class Speech(Model):
     name: str
     side: str
     minutes: float = Field(gt=0, le=120)
+    speaker: Optional[int] = Field(default=None, ge=1, le=9)  # which debater of the side (or team) gives it
+    points: Optional[SpeakerPoints] = None  # this speech's own range (World Schools replies: 30-40)
 
 
-class SpeakerPoints(Model):
-    min: float
-    max: float
-    step: float = 0.5
+Ranks = Union[bool, Literal["speakers", "teams"]]
+
+
+class Ballot(Model):
+    """Who the judge scores and how (content-format.md, "Debate formats: ballots as
+    tournaments print them"): each debater once (`per-speaker`) or each speech
+    (`per-speech`), in `points`; `ranks` of speakers or teams; `team_total`s."""
+
+    score: Literal["per-speaker", "per-speech"] = "per-speaker"
+    points: Optional[SpeakerPoints] = None
+    ranks: Ranks = False
+    team_total: bool = False
 
 
 class Team(Model):
     name: str
     side: str
     speeches: list[str] = []
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    """One line of a ballot: a debater (per-speaker) or a speech (per-speech).
+
+    `number` is the debater's number in the side or team (0 for a speech line);
+    `speeches` the names of the speeches the line scores; `points` its range."""
+
+    number: int
+    speeches: tuple[str, ...]
+    points: Optional[SpeakerPoints]
+
+
+@dataclass(frozen=True)
+class BallotGroup:
+    """A side's (or, with teams, a team's) lines on the ballot."""
+
+    side: str
+    team: Optional[str]
+    rows: tuple[BallotRow, ...]
 
 
 class DebateFormat(Model):
@@ -312,6 +364,13 @@ class DebateFormat(Model):
     notes: Prose = None
     teams: list[Team] = []
     audience_vote: bool = False
+    first_side: Optional[str] = None  # the side that speaks first, or `coin` (decided by a coin toss)
+    ballot: Optional[Ballot] = None
+    # The ballot's `points`, `ranks` and `team_total` may also be written beside `ballot`;
+    # `speaker_points` is the older name of `points` (projects written before ballots).
+    points: Optional[SpeakerPoints] = None
+    ranks: Optional[Ranks] = None
+    team_total: Optional[bool] = None
     speaker_points: Optional[SpeakerPoints] = None
 
     @model_validator(mode="after")
@@ -322,6 +381,138 @@ class DebateFormat(Model):
                 raise ValueError(
                     f"speech '{speech.name}' has side '{speech.side}'; use one of {', '.join(sorted(allowed))}")
         return self
+
+    @model_validator(mode="after")
+    def _ballot_said_once(self) -> "DebateFormat":
+        given = self.ballot.model_fields_set if self.ballot else set()
+        for key in ("points", "ranks", "team_total"):
+            beside = getattr(self, key)
+            if beside is not None and key in given and getattr(self.ballot, key) != beside:
+                raise ValueError(f"'{key}' is given twice, beside 'ballot' and inside it, with different values; keep one")
+        if self.speaker_points is not None and self._points_given() not in (None, self.speaker_points):
+            raise ValueError("'speaker_points' (the older name of 'points') and 'points' differ; keep 'points'")
+        return self
+
+    def _points_given(self) -> Optional[SpeakerPoints]:
+        if self.ballot and "points" in self.ballot.model_fields_set:
+            return self.ballot.points
+        return self.points
+
+    @property
+    def scoring(self) -> Ballot:
+        """The ballot rules, wherever they were written (inside `ballot`, beside it, or
+        as `speaker_points`)."""
+        ballot = self.ballot or Ballot()
+        given = ballot.model_fields_set
+        return Ballot(
+            score=ballot.score,
+            points=self._points_given() or self.speaker_points,
+            ranks=ballot.ranks if "ranks" in given else (self.ranks if self.ranks is not None else False),
+            team_total=ballot.team_total if "team_total" in given else bool(self.team_total))
+
+    @property
+    def coin_toss(self) -> bool:
+        return self.first_side == "coin"
+
+    @property
+    def opening_side(self) -> Optional[str]:
+        """The side of the first speech: with a coin toss, the first-speaking team's."""
+        return next((speech.side for speech in self.speeches if speech.side != "both"), None)
+
+    @property
+    def rank_speakers(self) -> bool:
+        ranks = self.scoring.ranks
+        return ranks == "speakers" or (ranks is True and not self.teams)
+
+    @property
+    def rank_teams(self) -> bool:
+        ranks = self.scoring.ranks
+        return ranks == "teams" or (ranks is True and bool(self.teams))
+
+    def ballot_groups(self) -> list[BallotGroup]:
+        """The lines of the ballot, side by side (or team by team): one per debater
+        (speeches with the same `speaker` are one debater; without `speaker`, each speech
+        is its own), or one per speech for `per-speech` ballots."""
+        scoring = self.scoring
+        groups = []
+        if self.teams:
+            parts = [(team.side, team.name, [s for s in self.speeches if s.name in team.speeches and s.side != "both"])
+                     for team in self.teams]
+        else:
+            parts = [(side, None, [s for s in self.speeches if s.side == side]) for side in self.sides]
+        for side, team, speeches in parts:
+            if scoring.score == "per-speech":
+                rows = [BallotRow(0, (s.name,), s.points or scoring.points) for s in speeches]
+            else:
+                debaters: dict[int, list[Speech]] = {}
+                for index, speech in enumerate(speeches, 1):
+                    debaters.setdefault(speech.speaker or -index, []).append(speech)
+                ordered = sorted(debaters.items(), key=lambda item: item[0] if item[0] > 0 else 100 - item[0])
+                rows = [BallotRow(number, tuple(s.name for s in said),
+                                  next((s.points for s in said if s.points), None) or scoring.points)
+                        for number, (_, said) in enumerate(ordered, 1)]
+            groups.append(BallotGroup(side, team, tuple(rows)))
+        return groups
+
+    def problems(self) -> list[tuple[tuple, str]]:
+        """Format data that does not fit together, each with where it is (a path of keys
+        in the format) and what to do: speech points above the format's range, one
+        debater scored on two ranges, speaker numbers with gaps, a speaker for a speech
+        both sides share, an unknown `first_side`, ranks of teams without teams, a team
+        naming a speech the format does not have."""
+        found: list[tuple[tuple, str]] = []
+        scoring = self.scoring
+        if self.first_side is not None and self.first_side != "coin" and self.first_side not in self.sides:
+            found.append((("first_side",), f"first_side '{self.first_side}' is not a side of the format; use "
+                          f"{', '.join(self.sides)} or coin (a coin toss decides)"))
+        numbered = [s for s in self.speeches if s.speaker is not None]
+        for index, speech in enumerate(self.speeches):
+            at = ("speeches", index)
+            if speech.side == "both" and speech.speaker is not None:
+                found.append((at + ("speaker",), f"speech '{speech.name}' is for both sides and has no single speaker; "
+                              "remove 'speaker'"))
+            elif numbered and speech.speaker is None and speech.side != "both":
+                found.append((at, f"speech '{speech.name}' names no speaker, but other speeches do; give it "
+                              "'speaker: N' (the debater of its side who gives it)"))
+            if speech.points and scoring.points and speech.points.max > scoring.points.max:
+                found.append((at + ("points",), f"speech '{speech.name}' is scored {speech.points.label}, above the "
+                              f"format's range {scoring.points.label}; a speech's range may be lower (as World Schools "
+                              "replies, 30–40) but not higher"))
+        by_team = {s.name: team.name for team in self.teams for s in self.speeches if s.name in team.speeches}
+        groups: dict[tuple, dict[int, int]] = {}
+        for index, speech in enumerate(self.speeches):
+            if speech.speaker is not None and speech.side != "both":
+                groups.setdefault((speech.side, by_team.get(speech.name)), {}).setdefault(speech.speaker, index)
+        for (side, team), numbers in groups.items():
+            for missing in sorted(set(range(1, max(numbers) + 1)) - set(numbers)):
+                higher = min(number for number in numbers if number > missing)
+                who = f"team '{team}'" if team else f"the {self.sides.get(side, side)} side"
+                found.append((("speeches", numbers[higher], "speaker"),
+                              f"speaker {higher} of {who} has a speech, but no speech is given by speaker {missing}; "
+                              f"number the speakers of {who} 1 to {len(numbers)}"))
+        if scoring.score == "per-speaker":
+            for group in self.ballot_groups():
+                for row in group.rows:
+                    ranges = {s.points or scoring.points for s in self.speeches if s.name in row.speeches}
+                    if len(ranges) > 1:
+                        index = next(i for i, s in enumerate(self.speeches) if s.name == row.speeches[-1])
+                        found.append((("speeches", index, "points"),
+                                      f"speeches {', '.join(row.speeches)} are one debater's, scored once on a "
+                                      "per-speaker ballot, but have different points; give them one range, or use "
+                                      "ballot: {score: per-speech}"))
+        if scoring.ranks == "teams" and not self.teams:
+            found.append((("ballot", "ranks") if self.ballot and "ranks" in self.ballot.model_fields_set else ("ranks",),
+                          "ranks: teams needs 'teams' (which speeches each team gives); or use ranks: speakers"))
+        names = {s.name for s in self.speeches}
+        for t, team in enumerate(self.teams):
+            if team.side not in self.sides:
+                found.append((("teams", t, "side"), f"team '{team.name}' has side '{team.side}'; use one of "
+                              f"{', '.join(self.sides)}"))
+            for n, name in enumerate(team.speeches):
+                if name not in names:
+                    found.append((("teams", t, "speeches", n), f"team '{team.name}' gives speech '{name}', which the "
+                                  "format does not have; use a speech name from 'speeches'"))
+        return found
 
 
 class Debate(Model):

@@ -188,7 +188,7 @@ class _Loader:
                 except CoursepackError as exc:
                     self.problems.extend(exc.problems)
                     continue
-                fmt = self.checked(DebateFormat, doc)
+                fmt = self.checked_format(doc, doc.data)
                 if fmt:
                     formats[fmt.id] = fmt
         return formats
@@ -348,9 +348,18 @@ class _Loader:
             update["format"] = fmt
         return debate.model_copy(update=update)
 
+    def checked_format(self, doc: YamlDocument, data, at: tuple = ()) -> Optional[DebateFormat]:
+        """A format, with its ballot data checked for consistency (DebateFormat.problems)."""
+        fmt = self.checked(DebateFormat, doc, data, at=at)
+        if fmt is None:
+            return None
+        found = fmt.problems()
+        self.problems.extend(doc.problem(at + inside, message) for inside, message in found)
+        return fmt  # still registered: a debate using it gets no follow-on "unknown format"
+
     def resolve_format(self, debate: Debate, doc: YamlDocument, formats: dict) -> Optional[DebateFormat]:
         if isinstance(debate.format, dict):
-            return self.checked(DebateFormat, doc, debate.format, at=("format",))
+            return self.checked_format(doc, debate.format, at=("format",))
         if not isinstance(debate.format, str):
             self.problems.append(doc.problem(("format",), "'format' must be a format id (such as classroom) or a format definition"))
             return None

@@ -418,8 +418,17 @@ def test_formats_lists_every_bundled_format_with_its_speeches(tmp_path, monkeypa
     for fmt in ("policy", "lincoln-douglas", "public-forum", "british-parliamentary", "world-schools", "oxford", "classroom"):
         assert any(line.startswith(fmt + "  ") for line in result.output.splitlines()), fmt
     assert "policy  Policy debate (cross-examination) (pro: Affirmative, con: Negative; prep 8 min a side)\n" \
-           "   1. 1AC (Affirmative, 8 min)\n   2. CX of 1AC (both sides, 3 min)\n" in result.output
+           "  ballot: per-speaker, points 25–30 in steps of 0.1, ranks speakers\n" \
+           "   1. 1AC (Affirmative, 8 min, speaker 1)\n   2. CX of 1AC (both sides, 3 min)\n" in result.output
     assert "Grand Crossfire (both sides, 3 min)" in result.output
+    assert "public-forum  Public Forum debate (pro: Pro, con: Con; prep 3 min a side)\n" \
+           "  ballot: per-speaker, points 25–30 in steps of 0.5, ranks speakers\n" \
+           "  first side: a coin toss decides\n" in result.output
+    assert "world-schools  World Schools debate (pro: Proposition, con: Opposition; no prep in the round)\n" \
+           "  ballot: per-speech, points 60–80 in steps of 1, team totals\n" in result.output
+    assert "   8. Proposition Reply (Proposition, 4 min, points 30–40)\n" in result.output
+    assert "  ballot: per-speaker, points 50–100 in steps of 1, ranks teams, team totals\n" \
+           "  team: Opening Government (Government): Prime Minister, Deputy Prime Minister\n" in result.output
 
 
 def test_formats_includes_the_projects_own_and_reports_bad_ones(tmp_path):
@@ -428,7 +437,8 @@ def test_formats_includes_the_projects_own_and_reports_bad_ones(tmp_path):
     root = small_project(tmp_path / "proj", **{"formats/club.yaml": own})
     result = run_cli("formats", root)
     assert result.exit_code == 0
-    assert "club  Club format (pro: For, con: Against)\n   1. Opening For (For, 2.5 min)" in result.output
+    assert "club  Club format (pro: For, con: Against; no prep in the round)\n  ballot: per-speaker, no points\n" \
+           "   1. Opening For (For, 2.5 min)" in result.output
     bad = dict(own, speeches=[{"name": "Opening", "side": "middle", "minutes": 2}])
     write_project(root, {"formats/club.yaml": bad})
     result = run_cli("formats", root)
