@@ -147,14 +147,13 @@ BALLOTS = {
                      "60–80 Proposition Reply 30–40 Total, Proposition OPPOSITION First Opposition 60–80 Second Opposition "
                      "60–80 Third Opposition 60–80 Opposition Reply 30–40 Total, Opposition Decision: the winning side is "
                      "Proposition Opposition (the side with the higher total)",
-    "british-parliamentary": "Debater Name Points (50–100) OPENING GOVERNMENT (Government) Prime Minister Deputy Prime "
-                             "Minister Total, Opening Government OPENING OPPOSITION (Opposition) Leader of the Opposition "
-                             "Deputy Leader of the Opposition Total, Opening Opposition CLOSING GOVERNMENT (Government) "
-                             "Member of the Government Government Whip Total, Closing Government CLOSING OPPOSITION "
-                             "(Opposition) Member of the Opposition Opposition Whip Total, Closing Opposition Decision: rank "
-                             "the teams (1 = first); the ranks must agree with the teams’ totals Team Side Rank Opening "
-                             "Government Government Opening Opposition Opposition Closing Government Government Closing "
-                             "Opposition Opposition",
+    "british-parliamentary": "Debater Name Points (50–100) Rank (1–4) OPENING GOVERNMENT (Government) Prime Minister "
+                             "Deputy Prime Minister Total, Opening Government OPENING OPPOSITION (Opposition) Leader of "
+                             "the Opposition Deputy Leader of the Opposition Total, Opening Opposition CLOSING GOVERNMENT "
+                             "(Government) Member of the Government Government Whip Total, Closing Government CLOSING "
+                             "OPPOSITION (Opposition) Member of the Opposition Opposition Whip Total, Closing Opposition "
+                             "Decision: rank the teams in the Rank cells, 1 (first) to 4; the ranks must agree with the "
+                             "totals",
     "classroom": "Debater Name Points (1–10) PROPOSITION Speaker 1 First Proposition, Proposition Closing Statement "
                  "Speaker 2 Second Proposition Speaker 3 Third Proposition Total, Proposition OPPOSITION Speaker 1 First "
                  "Opposition, Opposition Closing Statement Speaker 2 Second Opposition Speaker 3 Third Opposition Total, "
