@@ -2,16 +2,18 @@
 
 Field names are the public contract: they are exactly the YAML keys. The
 models check shape and single-field rules; checks that need more than one
-file (references, glossary conflicts) live in project.py.
+file (references, glossary conflicts) live in references.py.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from . import pasted
 
 from .layouts import EditionId, LayoutId
 
@@ -31,9 +33,28 @@ class Model(BaseModel):
 def _safe_id(cls, value: str) -> str:
     """Ids become file names and anchors: keep them plain."""
     if not _SAFE_ID.match(value):
+        if pasted.hint(value):  # 'thaw\u00a0' shows as 'thaw ': name what is there
+            raise ValueError(f"'{pasted.visible(value)}' is not a usable id: {pasted.hint(value)} "
+                             f"({pasted.WHERE_FROM}); retype it with letters, digits, '-', '_' and '.'")
         raise ValueError(
             f"'{value}' is not a usable id: use letters, digits, '-', '_' and '.', starting with a letter or digit")
     return value
+
+
+class FoundAt(ValueError):
+    """Problems a model's own rule found inside it, each at a path relative to the model.
+
+    Raise it from a model_validator so that each problem is reported at the node
+    to fix (`("speeches", 1, "side")`) instead of at the whole mapping; validation.py
+    looks the paths up. Each finding is (path, message)."""
+
+    def __init__(self, found: list[tuple[tuple, str]]):
+        super().__init__("; ".join(message for _, message in found))
+        self.found = found
+
+
+# A side's key (pro, con, gov...): it names the side in packs, rosters, anchors and file names.
+SideKey = Annotated[str, AfterValidator(lambda value: _safe_id(None, value))]
 
 
 def _without_at(cls, value: Optional[str]) -> Optional[str]:
@@ -365,7 +386,7 @@ class BallotGroup:
 class DebateFormat(Model):
     id: str
     name: str
-    sides: dict[str, str] = Field(min_length=2)
+    sides: dict[SideKey, str] = Field(min_length=2)
     prep_minutes: Optional[float] = Field(default=None, ge=0)
     speeches: list[Speech] = Field(min_length=1)
     notes: Prose = None
@@ -383,10 +404,11 @@ class DebateFormat(Model):
     @model_validator(mode="after")
     def _speech_sides_known(self) -> "DebateFormat":
         allowed = set(self.sides) | {"both"}
-        for speech in self.speeches:
-            if speech.side not in allowed:
-                raise ValueError(
-                    f"speech '{speech.name}' has side '{speech.side}'; use one of {', '.join(sorted(allowed))}")
+        found = [(("speeches", index, "side"),
+                  f"speech '{speech.name}' has side '{speech.side}'; use one of {', '.join(sorted(allowed))}")
+                 for index, speech in enumerate(self.speeches) if speech.side not in allowed]
+        if found:
+            raise FoundAt(found)
         return self
 
     @model_validator(mode="after")
@@ -395,9 +417,11 @@ class DebateFormat(Model):
         for key in ("points", "ranks", "team_total"):
             beside = getattr(self, key)
             if beside is not None and key in given and getattr(self.ballot, key) != beside:
-                raise ValueError(f"'{key}' is given twice, beside 'ballot' and inside it, with different values; keep one")
+                raise FoundAt([((key,), f"'{key}' is given twice, beside 'ballot' and inside it, with different values; "
+                                        "keep one")])
         if self.speaker_points is not None and self._points_given() not in (None, self.speaker_points):
-            raise ValueError("'speaker_points' (the older name of 'points') and 'points' differ; keep 'points'")
+            raise FoundAt([(("speaker_points",), "'speaker_points' (the older name of 'points') and 'points' differ; "
+                                                 "keep 'points'")])
         return self
 
     def _points_given(self) -> Optional[SpeakerPoints]:
@@ -527,10 +551,10 @@ class Debate(Model):
     id: str
     title: str
     resolution: Text
-    format: Any = "classroom"  # a format id or an inline format; resolved in project.py
+    format: Any = "classroom"  # a format id or an inline format; read in loader.py, linked in project.py
     background: Prose = None
     definitions: list[Term] = []
-    sides: dict[str, Side] = Field(min_length=1)
+    sides: dict[SideKey, Side] = Field(min_length=1)
     rebuttals: list[Rebuttal] = []
     cross_examination: dict[str, list[Text]] = {}
     roles: list[Role] = []

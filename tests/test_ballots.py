@@ -73,7 +73,7 @@ REPLY_AGAINST = "{name: Reply Against, side: con, minutes: 2, speaker: 1}"
     ([("score: per-speaker", "score: by-judge")],
      "formats/club.yaml:11:10: 'score' must be one of 'per-speaker' or 'per-speech', not 'by-judge'"),
     ([("ballot:", "points: {min: 1, max: 10}\nballot:")],
-     "formats/club.yaml:1:1: 'points' is given twice, beside 'ballot' and inside it, with different values; keep one"),
+     "formats/club.yaml:10:9: 'points' is given twice, beside 'ballot' and inside it, with different values; keep one"),
 ])
 def test_inconsistent_format_data_is_located(tmp_path, replacements, expected):
     code, lines = check(tmp_path, *replacements)
