@@ -263,7 +263,8 @@ class _Columns:
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
-def _columns(shown: str, line: int, headers: list[str], notes: list[Problem]) -> tuple[_Columns, list[Problem]]:
+def _columns(shown: str, line: int, headers: list[str]) -> tuple[_Columns, list[Problem]]:
+    """Which column holds the name (or first and last name), period, side and role."""
     problems: list[Problem] = []
     columns = _Columns([h.strip() for h in headers])
     seen: dict[str, str] = {}
@@ -340,7 +341,7 @@ def _roster(shown: str, rows: list[tuple[int, list[str]]], debates: list[Debate]
         raise CoursepackError([Problem(shown, 0, 0, "the roster is empty; it needs a header row naming the columns "
                                                     "('name', or 'first name' and 'last name'; 'period', 'side', 'role')")])
     header_line, header = rows[0]
-    columns, problems = _columns(shown, header_line, header, notes)
+    columns, problems = _columns(shown, header_line, header)
     if problems:
         raise CoursepackError(problems)
     matcher = _Matcher(debates)
