@@ -17,10 +17,12 @@ from . import pasted
 
 from .layouts import EditionId, LayoutId
 
-NAMED_PAGE_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "legal": (215.9, 355.6)}
+NAMED_PAGE_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "legal": (215.9, 355.6),
+                    "half-letter": (139.7, 215.9)}
 _MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 _LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt|px)"
 _PAGE_SIZE = re.compile(rf"^{_LENGTH}\s+{_LENGTH}$")
+_ONE_LENGTH = re.compile(rf"^(?:0|{_LENGTH})$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -72,6 +74,25 @@ class PageSettings(Model):
     size: str = "letter"
     orientation: Literal["portrait", "landscape"] = "portrait"
     duplex: bool = False
+    bleed: str = "0"  # printed area beyond the trimmed page, for a print shop: "3mm", "0.125in"
+    marks: Literal["none", "crop"] = "none"  # crop marks, drawn outside the bleed
+
+    @field_validator("bleed", mode="before")
+    @classmethod
+    def _bleed_length(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and value == 0:
+            return "0"
+        if not isinstance(value, str) or not _ONE_LENGTH.match(value.strip()):
+            raise ValueError(f"bleed '{value}' is not a length such as 3mm or 0.125in")
+        value = value.strip()
+        if _length_mm(value) > 25.4:
+            raise ValueError(f"bleed '{value}' is more than an inch; print shops ask for about 3mm (0.125in)")
+        return value
+
+    @property
+    def bleed_mm(self) -> float:
+        """The bleed in mm (0 when there is none)."""
+        return _length_mm(self.bleed)
 
     @field_validator("size")
     @classmethod
@@ -82,11 +103,12 @@ class PageSettings(Model):
         if _PAGE_SIZE.match(value):
             return value
         raise ValueError(
-            f"page size '{value}' is not one of letter, a4, a5, legal, nor two lengths such as \"210mm 297mm\"")
+            f"page size '{value}' is not one of letter, a4, a5, legal, half-letter, "
+            "nor two lengths such as \"210mm 297mm\"")
 
     @property
     def named_size(self) -> Optional[str]:
-        """The paper's name (letter, a4, a5, legal), or None for a size given as two lengths."""
+        """The paper's name (letter, a4, a5, legal, half-letter), or None for a size given as two lengths."""
         return self.size if self.size in NAMED_PAGE_SIZES else None
 
     @property
@@ -98,10 +120,21 @@ class PageSettings(Model):
         if self.size in NAMED_PAGE_SIZES:
             width, height = NAMED_PAGE_SIZES[self.size]
         else:
-            width, height = (float(length[:-2]) * _MM_PER_UNIT[length[-2:]] for length in self.size.split())
+            width, height = (_length_mm(length) for length in self.size.split())
         if self.orientation == "landscape" and width < height:
             width, height = height, width
         return round(width, 2), round(height, 2)
+
+
+def _length_mm(length: str) -> float:
+    """A CSS length written as in coursepack.yaml ("3mm", "0.125in", "0"), in mm."""
+    return 0.0 if length == "0" else float(length[:-2]) * _MM_PER_UNIT[length[-2:]]
+
+
+class PdfSettings(Model):
+    """`pdf:` in coursepack.yaml: which PDF standard the files meet."""
+
+    standard: Literal["ua-1", "none"] = "ua-1"  # ua-1: tagged PDF/UA-1 (ISO 14289-1); none: untagged
 
 
 class PackConfig(Model):
@@ -115,6 +148,7 @@ class PackConfig(Model):
     card_text: Literal["full", "read-aloud"] = "full"  # read-aloud: only the highlighted words of each card
     role_cards: Literal["sheet", "page"] = "sheet"  # build/<id>-roles.pdf: several cards a page, or one
     ballots: int = Field(default=1, ge=1, le=50)  # ballots in the judge's edition, one a page
+    booklet: bool = False  # also write build/<id>-booklet.pdf, imposed for saddle-stitching
 
     _check_id = field_validator("id")(_safe_id)
 
@@ -128,6 +162,7 @@ class ProjectConfig(Model):
     page: PageSettings = PageSettings()
     citation_style: str = "chicago-author-date"
     packs: list[PackConfig] = Field(min_length=1)
+    pdf: PdfSettings = PdfSettings()
 
     @field_validator("language")
     @classmethod

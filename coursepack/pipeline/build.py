@@ -15,7 +15,8 @@ from typing import Iterable, Optional
 from ..project import Project, load_project
 from ..render import make_environment
 from .plan import plan
-from .produce import PdfPrinter, Printer, finish, produce
+from ..outputs.stitch import page_count
+from .produce import PdfPrinter, Printer, booklet, finish, produce
 from .render import render_html
 from .write import write_atomic
 
@@ -44,9 +45,13 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None, *, printer: Opti
     jobs = plan(project, pack_ids)
     env = make_environment(project)
     documents = [render_html(env, project, job) for job in jobs]
-    printer = printer or PdfPrinter(project.root)
+    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard)
     built = []
     for job, printed in zip(jobs, produce(project, jobs, documents, printer)):
-        write_atomic(job.path, finish(job, printed))
+        write_atomic(job.path, finish(job, printed, project.config.page))
         built.append(Built(job.path, printed.pages, printed.warnings))
+        imposed = booklet(project, job, printed)
+        if imposed:  # a second file from the same print: build/<id>-booklet.pdf
+            write_atomic(*imposed)
+            built.append(Built(imposed[0], page_count(imposed[1])))
     return built

@@ -66,7 +66,7 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     leftovers = _earlier_packets(folder, targets)
 
     env = make_environment(project)
-    printer = printer or PdfPrinter(project.root)
+    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard)
 
     def printed(jobs: list[Job]) -> list:
         return list(produce(project, jobs, [render_html(env, project, job) for job in jobs], printer))

@@ -27,7 +27,10 @@ from ..errors import CoursepackError, Problem
 from ..outputs.pdf import PdfRenderer, Printed, source_date  # WeasyPrint itself loads only when printing
 from ..project import Project
 from ..render import theme_dir
-from .plan import Job
+from ..models import PageSettings
+from ..outputs.booklet import SHEETS_MM, impose
+from ..outputs.prepress import set_bleed_box
+from .plan import EDITION, Job
 
 
 class Printer(Protocol):
@@ -46,28 +49,32 @@ class PdfPrinter:
 
     The creation date of every PDF is `created`, else SOURCE_DATE_EPOCH (read
     here, so that a bad value is reported before anything is printed), else none.
-    Raises UsageError for a SOURCE_DATE_EPOCH that is not a whole number.
+    `standard` is `pdf.standard` of coursepack.yaml: "ua-1" (tagged PDF/UA-1) or
+    "none" (untagged). Raises UsageError for a SOURCE_DATE_EPOCH that is not a whole number.
     """
 
-    def __init__(self, root: Path, created: Optional[datetime.datetime] = None):
+    def __init__(self, root: Path, created: Optional[datetime.datetime] = None, *, standard: str = "ua-1"):
         self.roots = [Path(root), theme_dir()]
         self.base_url = Path(root)
         self.created = created or source_date()
+        self.standard = standard
 
     def print_all(self, documents: Sequence[str]) -> Iterator[Printed]:
         workers = min(len(documents), os.cpu_count() or 1)
         if workers < 2:
-            renderer = PdfRenderer(self.roots)
+            renderer = PdfRenderer(self.roots, standard=self.standard)
             for html in documents:
                 yield renderer.render(html, self.base_url, created=self.created)
             return
         with ProcessPoolExecutor(workers) as pool:
-            yield from pool.map(_print_one, repeat(self.roots), documents, repeat(self.base_url), repeat(self.created))
+            yield from pool.map(_print_one, repeat(self.roots), documents, repeat(self.base_url), repeat(self.created),
+                                repeat(self.standard))
 
 
-def _print_one(roots: list[Path], html: str, base_url: Path, created: Optional[datetime.datetime]) -> Printed:
+def _print_one(roots: list[Path], html: str, base_url: Path, created: Optional[datetime.datetime],
+               standard: str = "ua-1") -> Printed:
     """One document in a worker process, with a renderer of its own (about 40 ms to set up)."""
-    return PdfRenderer(roots).render(html, base_url, created=created)
+    return PdfRenderer(roots, standard=standard).render(html, base_url, created=created)
 
 
 def produce(project: Project, jobs: Sequence[Job], documents: Sequence[str], printer: Printer) -> Iterator[Printed]:
@@ -82,9 +89,33 @@ def produce(project: Project, jobs: Sequence[Job], documents: Sequence[str], pri
         yield printed
 
 
-def finish(job: Job, printed: Printed) -> bytes:
+def booklet(project: Project, job: Job, printed: Printed) -> Optional[tuple[Path, bytes]]:
+    """The booklet a printed job also makes, as (path, bytes), or None.
+
+    A pack with `booklet: true` gets build/<id>-booklet.pdf from its student edition
+    (else its first edition): the pages imposed two-up for saddle-stitching, on sheets
+    twice the page size (outputs/booklet.py). Raises CoursepackError when the PDF
+    cannot be imposed."""
+    pack = job.pack
+    source = "student" if "student" in pack.editions else pack.editions[0]
+    if not (getattr(pack, "booklet", False) and job.output == EDITION and job.edition == source):
+        return None
+    path = job.path.with_name(f"{pack.id}-booklet.pdf")
+    sheet = SHEETS_MM.get(project.config.page.named_size or "")
+    try:
+        title = f"{pack.title or project.config.title} (booklet)"
+        return path, impose(printed.pdf, sheet_mm=sheet, title=title)
+    except ValueError as exc:
+        raise CoursepackError([Problem(path.relative_to(project.root).as_posix(), 0, 0, str(exc))]) from None
+
+
+def finish(job: Job, printed: Printed, page: Optional[PageSettings] = None) -> bytes:
     """The bytes to write for a printed job: the post-processing step of `build`.
 
-    Every edition is written as printed today; imposition (a booklet) transforms
-    `printed.pdf` here, chosen by the job."""
+    With a bleed or crop marks, every page's BleedBox is set to `page.bleed`
+    (outputs/prepress.py: WeasyPrint's is at most 10pt); everything else is written
+    as printed. The booklet is a
+    second file made from the same print (`booklet`)."""
+    if page is not None and (page.bleed_mm or page.marks != "none") and printed.pdf:
+        return set_bleed_box(printed.pdf, page.bleed_mm)
     return printed.pdf
