@@ -13,6 +13,7 @@ import click
 
 from coursepack import __version__
 from coursepack.errors import CoursepackError
+from coursepack.layouts import EDITIONS
 
 PATH_ARGUMENT = click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 
@@ -29,19 +30,26 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @PATH_ARGUMENT
 @click.option("--pack", "pack_ids", multiple=True, metavar="ID", help="Build only this pack (repeatable).")
+@click.option("--edition", "editions", multiple=True, type=click.Choice(list(EDITIONS)),
+              help="Build only this edition of each pack (repeatable; teacher includes the role cards).")
+@click.option("--open", "open_pdf", is_flag=True, help="Open the first PDF written in the system's PDF viewer.")
 @click.pass_context
-def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...]) -> None:
+def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], editions: tuple[str, ...],
+          open_pdf: bool) -> None:
     """Check the project in PATH (default: here) and write its PDFs into build/."""
     from coursepack.pipeline.build import build as build_project
     from coursepack.project import find_project
 
     with _reported(ctx):
         root = find_project(path)
-        for built in build_project(root, pack_ids or None):
+        written = build_project(root, pack_ids or None, editions or None)
+        for built in written:
             shown = built.path.relative_to(root)
             click.echo(f"wrote {shown} ({_count(built.pages, 'page')})")
             for warning in built.warnings:
                 click.echo(f"{shown}: warning: {warning}", err=True)
+        if open_pdf and written:
+            click.launch(str(written[0].path))
 
 
 @main.command()
@@ -136,6 +144,58 @@ def _ballot_summary(fmt) -> str:
 def _count(number: int, noun: str) -> str:
     """'1 page', '2 pages'."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--example", is_flag=True, help="Copy the full bundled example project instead of the small starter.")
+@click.option("--force", is_flag=True,
+              help="Write into a folder that is not empty; only the starter's own files are replaced.")
+@click.pass_context
+def new(ctx: click.Context, path: Path, example: bool, force: bool) -> None:
+    """Start a project in PATH: a topic, a debate, sources, a roster and an image, ready to build."""
+    from coursepack.scaffold import create_project
+
+    with _reported(ctx):
+        created = create_project(path, example=example, force=force)
+        click.echo(f"wrote {len(created.written)} files into {path}/" +
+                   (f", replaced {len(created.replaced)}: {', '.join(created.replaced)}" if created.replaced else ""))
+        for note in created.notes:
+            click.echo(f"note: {note}", err=True)
+        readme = f"; see {path}/README.md" if "README.md" in created.written + created.replaced else ""
+        click.echo(f"next: cd {path} && coursepack build   (or coursepack preview){readme}")
+
+
+@main.command()
+@PATH_ARGUMENT
+@click.option("--pack", "pack_ids", multiple=True, metavar="ID", help="Preview only this pack (repeatable).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 to serve on; 0 picks a free one.")
+@click.option("--no-open", is_flag=True, help="Do not open the page in the web browser.")
+@click.pass_context
+def preview(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], port: int, no_open: bool) -> None:
+    """Serve the PDFs on a local page that rebuilds and reloads when a file is saved."""
+    from coursepack.preview import Preview
+    from coursepack.project import find_project
+
+    with _reported(ctx):
+        server = Preview(find_project(path), pack_ids, port, log=lambda line: click.echo(line, err=True))
+        click.echo(f"serving {server.url} (only on this computer); press Ctrl-C to stop")
+        if not no_open:
+            click.launch(server.url)
+        server.run()
+        click.echo("stopped")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["project", "module", "format"]), metavar="KIND")
+@click.pass_context
+def schema(ctx: click.Context, kind: str) -> None:
+    """Print the JSON Schema of KIND: project (coursepack.yaml), module or format (formats/*.yaml)."""
+    from coursepack.schema import schema_text
+
+    with _reported(ctx):
+        click.echo(schema_text(kind), nl=False)
 
 
 def _project_or_none(path: Path | None) -> Path | None:

@@ -60,7 +60,7 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
     `student`, `side`, `students`, `part` and `front_pages` serve packets (see
     packet.html.j2): the side printed is `side`, else the student's, else the
     pack's, else both."""
-    bibliography = citations.Bibliography(project.sources, project.config.citation_style, project.config.language)
+    bibliography = _bibliography(project)
     modules = [project.modules[module_id] for module_id in pack.modules]
     context = {
         "project": project.config,
@@ -77,20 +77,35 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "timeline": pack_timeline(modules),
         "page_css": page_css(project),
         "_prose": prose.ProseRenderer(bibliography, known_keys=set(project.sources)),
-        "cite_short": lambda cite: Markup.escape(bibliography.short(cite.source, cite.page)),
+        # citations are placeholders until the whole document is rendered: then one pandoc
+        # run formats them all (bibliography.resolve below)
+        "cite_short": lambda cite: Markup(bibliography.short(cite.source, cite.page)),
         "cite_full": lambda cite: Markup(bibliography.reference(cite.source)),
         "bibliography_entries": lambda: [Markup(entry) for entry in bibliography.entries(
             list(project.sources) if pack.bibliography == "all" else None)],
         "theme_url": lambda path: _theme_url(project, path),
     }
     try:
-        return env.get_template(template or template_for(pack, edition)).render(context)
+        document = env.get_template(template or template_for(pack, edition)).render(context)
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
         place = _users_template_line(project, exc)
         if place is None:  # the bundled theme or coursepack's own code: a bug of ours, reported as one
             raise
         message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
         raise CoursepackError([Problem(*place, f"template error: {message}")]) from None
+    try:
+        return bibliography.resolve(document)
+    except citations.CitationError as exc:
+        raise CoursepackError([Problem("coursepack.yaml", 0, 0, str(exc))]) from None
+
+
+def _bibliography(project: Project) -> citations.Bibliography:
+    """The document's citations, in the project's style and language (see citations.py)."""
+    try:
+        return citations.Bibliography(project.sources, project.config.citation_style, project.config.language,
+                                      root=project.root)
+    except citations.CitationError as exc:
+        raise CoursepackError([Problem("coursepack.yaml", 0, 0, str(exc))]) from None
 
 
 def _users_template_line(project: Project, exc: BaseException) -> Optional[tuple[str, int, int]]:

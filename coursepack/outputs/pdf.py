@@ -135,8 +135,14 @@ def _describe_links_by_their_text() -> None:
     (ISO 14289-1, 7.18.5) asks for a description of the link. WeasyPrint's own
     add_links() is wrapped: after it has made the annotations, the description
     becomes the text of the <a> element, whitespace collapsed (the target stays
-    when the link has no text). Installed once per process; harmless for untagged
-    PDFs, which get no /Contents.
+    when the link has no text).
+
+    Markup inside a link (``<a><em>Pravda</em></a>``) gets a second annotation from
+    WeasyPrint, which it tags under the inner element rather than under the Link
+    (a PDF/UA failure). The <a> box's own annotation already covers the inner
+    box, so in a tagged PDF the inner one is dropped from the page.
+
+    Installed once per process; untagged PDFs (no /Contents) are left as they are.
     """
     import pydyf
     import weasyprint.pdf as weasyprint_pdf
@@ -155,9 +161,19 @@ def _describe_links_by_their_text() -> None:
             element = getattr(box, "element", None)
             if element is not None and element.tag == "a":
                 texts.setdefault(target, " ".join("".join(element.itertext()).split()))
+        page = args[2] if len(args) > 2 else kwargs.get("page")
         for _type, target, _rectangle, box in links:
             annotation = getattr(box, "link_annotation", None)
-            if annotation is not None and "Contents" in annotation and texts.get(target):
+            if annotation is None or "Contents" not in annotation:
+                continue  # untagged, or not a link annotation
+            element = getattr(box, "element", None)
+            inner = element is None or element.tag != "a"
+            if inner and target in texts and page is not None and "Annots" in page:
+                # Inside an <a> on this page, whose annotation covers it.
+                page["Annots"] = pydyf.Array(ref for ref in page["Annots"] if ref != annotation.reference)
+                box.link_annotation = None
+                continue
+            if texts.get(target):
                 annotation["Contents"] = pydyf.String(texts[target])
 
     add_links.describes_links_by_text = True

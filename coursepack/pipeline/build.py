@@ -35,14 +35,16 @@ def check(root: Path) -> Project:
     return load_project(root)
 
 
-def build(root: Path, pack_ids: Optional[Iterable[str]] = None, *, printer: Optional[Printer] = None) -> list[Built]:
-    """Write the PDFs of every pack of the project in `root` (or of `pack_ids`) into build/.
+def build(root: Path, pack_ids: Optional[Iterable[str]] = None, editions: Optional[Iterable[str]] = None, *,
+          printer: Optional[Printer] = None) -> list[Built]:
+    """Write the PDFs of every pack of the project in `root` (or of `pack_ids`; only
+    `editions` of them when given) into build/.
 
     `printer` prints the HTML (default: a PdfPrinter); a cache or a preview server
     passes its own (see produce.py). Raises CoursepackError (exit 1) for problems in
     the content or templates, UsageError (exit 2) for an unknown pack."""
     project = load_project(root)
-    jobs = plan(project, pack_ids)
+    jobs = plan(project, pack_ids, editions)
     env = make_environment(project)
     documents = [render_html(env, project, job) for job in jobs]
     printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard)
