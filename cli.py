@@ -42,6 +42,7 @@ def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], edit
 
     with _reported(ctx):
         root = find_project(path)
+        _theme_warnings(root)
         written = build_project(root, pack_ids or None, editions or None)
         for built in written:
             shown = built.path.relative_to(root)
@@ -62,6 +63,7 @@ def check(ctx: click.Context, path: Path | None) -> None:
 
     with _reported(ctx):
         project = check_project(find_project(path))
+        _theme_warnings(project.root)
         click.echo(f"ok: {_count(len(project.modules), 'module')}, {_count(len(project.config.packs), 'pack')}, "
                    f"{_count(len(project.sources), 'source')}")
 
@@ -83,6 +85,7 @@ def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, forc
 
     with _reported(ctx):
         root = find_project(path)
+        _theme_warnings(root)
         result = make_packets(root, pack_id, roster, combined=combined, force=force)
         folder = result.packets[0].path.parent.relative_to(root)
         for note in result.notes:
@@ -196,6 +199,14 @@ def schema(ctx: click.Context, kind: str) -> None:
 
     with _reported(ctx):
         click.echo(schema_text(kind), nl=False)
+
+
+def _theme_warnings(root: Path) -> None:
+    """Warn about overrides that replace the theme rather than extend it."""
+    from coursepack.theme import override_warnings
+
+    for warning in override_warnings(root):
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _project_or_none(path: Path | None) -> Path | None:

@@ -165,10 +165,51 @@ class PackConfig(Model):
     """How build/<id>-roles.pdf lays out the role cards: sheet (default; several a page, to cut out) or page (one a page)."""
     ballots: int = Field(default=1, ge=1, le=50)  # ballots in the judge's edition, one a page
     """How many copies of each debate's ballot the judge's edition prints, one a page (default 1)."""
+    cover: bool = True
+    """false: no cover page; a compact handout starts with its first module (course-pack and brief)."""
+    contents: bool = True
+    """false: no table of contents."""
     booklet: bool = False  # also write build/<id>-booklet.pdf, imposed for saddle-stitching
     """true: also write build/<id>-booklet.pdf, the pages imposed two to a sheet for folding and stapling."""
 
     _check_id = field_validator("id")(_safe_id)
+
+
+class ThemeFonts(Model):
+    """The fonts of body text and headings."""
+
+    body: Union[str, list[str], None] = None
+    """A bundled family (Linux Libertine, Source Serif 4...), a family installed on the machine,
+    a font file inside the project, or a list of the files of one family (regular, bold, italic)."""
+    headings: Union[str, list[str], None] = None
+    """As body, for headings, labels and running heads (default Linux Biolinum)."""
+
+
+class ThemeSettings(Model):
+    """The look of every document; checked further in theme.py (colours, files, sizes)."""
+
+    accent: Optional[str] = None
+    """Any CSS colour, for headings, rules and boxes ("#8a1538", darkred)."""
+    logo: Optional[str] = None
+    """An image inside the project (PNG, JPEG, GIF or SVG), printed on every cover."""
+    base_size: Optional[str] = None
+    """The size of body text (default 11.5pt); every type size of the theme scales with it."""
+    fonts: ThemeFonts = ThemeFonts()
+    """Fonts: {body, headings}, each a family name or font files."""
+    footer: Optional[str] = None
+    """Text printed at the foot of every page but covers."""
+    css: list[str] = []
+    """Stylesheets inside the project, added after the theme's (they extend it)."""
+
+    @field_validator("css", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("base_size", mode="before")
+    @classmethod
+    def _size_as_text(cls, value: Any) -> Any:
+        return f"{value}pt" if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 class ProjectConfig(Model):
@@ -188,6 +229,10 @@ class ProjectConfig(Model):
     """The citation style: a bundled CSL style name such as chicago-author-date, apa or modern-language-association."""
     packs: list[PackConfig] = Field(min_length=1)
     """The PDFs to make: each pack is one PDF per edition, made of the modules it lists."""
+    theme: ThemeSettings = ThemeSettings()
+    """The look of every document: accent colour, logo, base size, fonts, footer, extra stylesheets."""
+    labels: dict[str, Any] = {}
+    """Any label of the theme in your own words, over the language's catalogue (coursepack/i18n): key -> text."""
     pdf: PdfSettings = PdfSettings()
     """Which PDF standard the files meet."""
 
@@ -280,7 +325,14 @@ class TimelineEvent(Model):
         return (signed, int(month or 0), int(day or 0))
 
     @property
+    def parts(self) -> tuple[int, Optional[int], Optional[int], bool]:
+        """(year, month or None, day or None, before the common era)."""
+        year, month, day, era = _DATE.match(self.date).groups()
+        return int(year), int(month) if month else None, int(day) if day else None, bool(era)
+
+    @property
     def label(self) -> str:
+        """The date in English; templates print `event_date(item)`, in the document's language."""
         if self.display:
             return self.display
         year, month, day, era = _DATE.match(self.date).groups()
@@ -542,6 +594,9 @@ class DebateFormat(Model):
     """The same as ballot.team_total, written beside ballot."""
     speaker_points: Optional[SpeakerPoints] = None
     """The older name of points: the range of speaker points on the ballot."""
+    vocabulary: list[Literal["motion", "points-of-information", "crossfire"]] = []
+    """Word sets the theme uses for this format's debates: motion (Motion for Resolved),
+    points-of-information (for Cross-examination), crossfire."""
 
     @model_validator(mode="after")
     def _speech_sides_known(self) -> "DebateFormat":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from . import citations, layouts, prose
+from . import citations, glyphs, layouts, prose, theme
 from .errors import Problem
 from .loader import ModuleFile, ProjectFiles
 from .models import Debate, PackConfig, Topic
@@ -285,12 +285,35 @@ def role_sides(files: ProjectFiles) -> Iterator[Problem]:
                     f"role '{role.name}' has side '{role.side}'{suggest(role.side, side_keys)}; sides: {', '.join(side_keys)}")
 
 
+def theme_settings(files: ProjectFiles) -> Iterator[Problem]:
+    """`theme:` and `labels:` in coursepack.yaml: colours, files inside the project, fonts,
+    sizes, label keys and their placeholders (theme.py); a packet keeps its cover."""
+    if files.config is not None:
+        yield from theme.problems(files.config, files.config_doc, files.root)
+
+
+def characters_printable(files: ProjectFiles) -> Iterator[Problem]:
+    """Characters that no available font can print: one problem a file, at the first
+    one, naming them, the other lines and the fix (glyphs.py)."""
+    if files.config is None:
+        return
+    fonts = glyphs.coverage(files.root / file for file in theme.font_files(files.config.theme))
+    docs = [files.config_doc, *(file.doc for file in files.modules), *(source.doc for source in files.sources),
+            *(entry.doc for entry in files.glossary)]
+    for doc in {id(doc): doc for doc in docs if doc is not None}.values():
+        problem = glyphs.document_problems(doc, fonts, _strings(doc.data, ()),
+                                           lambda doc, at, text, offset: _inside(doc, at, text, offset, ""))
+        if problem:
+            yield problem
+
+
 RULES: tuple[Rule, ...] = (
     # coursepack.yaml
     citation_style_known,
     pack_ids_unique,
     pack_modules_exist,
     debate_packs,
+    theme_settings,
     # modules, sources, glossary
     module_ids_unique,
     source_keys_unique,
@@ -307,6 +330,8 @@ RULES: tuple[Rule, ...] = (
     rebuttals_answer_contentions,
     cross_examination_sides,
     role_sides,
+    # every file
+    characters_printable,
 )
 
 

@@ -16,9 +16,10 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from . import citations, prose
+from . import citations, prose, theme
 from .layouts import layout_of, template_for
 from .errors import CoursepackError, Problem
+from .i18n import Labels
 from .models import Debate, PackConfig, Term, TimelineEvent, Topic
 from .project import Project
 from .roster import Student
@@ -49,7 +50,14 @@ def make_environment(project: Project) -> jinja2.Environment:
     env.filters["read_aloud"] = _read_aloud
     env.globals["format_minutes"] = format_minutes
     env.globals["side_label"] = side_label
+    env.globals["label"] = labels = project_labels(project)
+    env.globals["event_date"] = lambda event: event.display or labels.date(*event.parts)
     return env
+
+
+def project_labels(project: Project) -> Labels:
+    """The theme's words in the project's language, with its own `labels:` on top."""
+    return Labels(project.config.language, project.config.labels)
 
 
 def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edition: str, *,
@@ -76,6 +84,9 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "glossary": pack_glossary(project, modules),
         "timeline": pack_timeline(modules),
         "page_css": page_css(project),
+        "theme_css": theme.style(project, env.globals["label"]),
+        "extra_stylesheets": theme.stylesheets(project),
+        "font_scale": theme.font_scale(project),
         "_prose": prose.ProseRenderer(bibliography, known_keys=set(project.sources)),
         # citations are placeholders until the whole document is rendered: then one pandoc
         # run formats them all (bibliography.resolve below)
@@ -131,7 +142,8 @@ def _users_template_line(project: Project, exc: BaseException) -> Optional[tuple
 
 # The template engine (Jinja and the escaping it calls on every {{ }}): the code around
 # a template's frames, where StrictUndefined and escaping raise the template's mistakes.
-_TEMPLATE_ENGINE = tuple(Path(module.__file__).resolve().parent for module in (jinja2, markupsafe))
+_TEMPLATE_ENGINE = tuple(Path(module.__file__).resolve().parent for module in (jinja2, markupsafe)) + (
+    Path(__file__).resolve().parent / "i18n",)  # label('no-such-key') in a template is the template's mistake
 
 
 @jinja2.pass_context
@@ -212,11 +224,13 @@ def page_css(project: Project) -> Markup:
     return Markup(f"<style>@page {{ {' '.join(rules)} }}</style>")
 
 
-def side_label(module: Debate, side_key: str) -> str:
+@jinja2.pass_context
+def side_label(context, module: Debate, side_key: str) -> str:
+    """The name a debate gives one of its sides; `both` in the document's language."""
     if side_key in module.sides and module.sides[side_key].label:
         return module.sides[side_key].label
     if side_key == "both":
-        return "Both"
+        return context["label"]("both_sides")
     return module.format.sides.get(side_key, side_key) if hasattr(module.format, "sides") else side_key
 
 

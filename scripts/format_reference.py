@@ -24,6 +24,8 @@ TABLES = [
     ("coursepack.yaml", "project", None, "project"), ("A pack (`packs:`)", "project", "PackConfig", "pack"),
     ("Page settings (`page:`)", "project", "PageSettings", "page settings"),
     ("PDF settings (`pdf:`)", "project", "PdfSettings", "PDF settings"),
+    ("Theme (`theme:`)", "project", "ThemeSettings", "theme"),
+    ("Theme fonts (`theme: fonts:`)", "project", "ThemeFonts", "theme fonts"),
     ("A topic module", "module", "Topic", "topic"), ("A section", "module", "Section", "section"),
     ("A figure", "module", "Figure", "figure"), ("A timeline event", "module", "TimelineEvent", "event"),
     ("A person", "module", "Person", "person"),

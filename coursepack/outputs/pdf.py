@@ -69,7 +69,11 @@ class PdfRenderer:
     text), ``"none"`` untagged PDF.
     """
 
-    def __init__(self, allowed_roots: list[pathlib.Path], *, standard: str = "ua-1"):
+    def __init__(self, allowed_roots: list[pathlib.Path], *, standard: str = "ua-1",
+                 fallbacks: list[tuple[pathlib.Path, pathlib.Path]] = ()):
+        """`fallbacks`: (folder, other) pairs; a missing file under `folder` is looked up
+        at the same place under `other` (a copied stylesheet's fonts.css and fonts/
+        come from the theme)."""
         from weasyprint.text.fonts import FontConfiguration
 
         if standard not in PDF_VARIANTS:
@@ -78,7 +82,8 @@ class PdfRenderer:
         _describe_links_by_their_text()
 
         self.allowed_roots = [pathlib.Path(root).resolve() for root in allowed_roots]
-        self._fetcher = _make_fetcher(self.allowed_roots)
+        self._fetcher = _make_fetcher(self.allowed_roots, [(pathlib.Path(a).resolve(), pathlib.Path(b).resolve())
+                                                           for a, b in fallbacks])
         self._font_config = FontConfiguration()
 
     def render(
@@ -180,7 +185,7 @@ def _describe_links_by_their_text() -> None:
     weasyprint_pdf.add_links = add_links
 
 
-def _make_fetcher(roots: list[pathlib.Path]):
+def _make_fetcher(roots: list[pathlib.Path], fallbacks=()):
     """Build the fetcher; a function, because its base class lives in weasyprint."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -214,6 +219,9 @@ def _make_fetcher(roots: list[pathlib.Path]):
             if parts.netloc not in ("", "localhost"):
                 raise RefusedResource(url, f"{url}: files on other hosts are not allowed")
             path = pathlib.Path(unquote(parts.path))
+            for folder, other in fallbacks:
+                if not path.exists() and path.is_relative_to(folder) and (other / path.relative_to(folder)).is_file():
+                    path = other / path.relative_to(folder)
             real = path.resolve()
             if not any(real.is_relative_to(root) for root in roots):
                 shown = _shown(path, roots)
