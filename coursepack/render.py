@@ -163,14 +163,26 @@ def _md_inline(context, text: Optional[str]) -> Markup:
 _HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==", re.DOTALL)
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
 @jinja2.pass_context
 def _read_aloud(context, text: str) -> Markup:
     """Only the highlighted (==...==) words of a card, joined by ellipses: what is said
-    in the round. A card with nothing highlighted is read in full."""
-    spoken = _HIGHLIGHT.findall(text)
-    if not spoken:
+    in the round. An extract that starts or ends inside a sentence gets an ellipsis
+    there, so that it never reads as a sentence cut off without a mark. A card with
+    nothing highlighted is read in full."""
+    matches = list(_HIGHLIGHT.finditer(text))
+    if not matches:
         return context["_prose"].block(text)
-    joined = Markup(" … ").join(context["_prose"].inline(" ".join(part.split())) for part in spoken)
+    spoken = [" ".join(match.group(1).split()) for match in matches]
+    before = text[:matches[0].start()].strip()
+    after = text[matches[-1].end():].strip()
+    if spoken[0][:1].islower() or (before and not _SENTENCE_END.search(before)):
+        spoken[0] = "… " + spoken[0]
+    if after and not _SENTENCE_END.search(spoken[-1]):
+        spoken[-1] = spoken[-1] + " …"
+    joined = Markup(" … ").join(context["_prose"].inline(part) for part in spoken)
     return Markup('<p class="read-aloud">') + joined + Markup("</p>")
 
 
