@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import citations, prose, theme
 from .layouts import layout_of, template_for
+from .outline import Reader
 from .errors import CoursepackError, Problem
 from .i18n import Labels
 from .models import Debate, PackConfig, Term, TimelineEvent, Topic
@@ -70,6 +71,8 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
     pack's, else both."""
     bibliography = _bibliography(project)
     modules = [project.modules[module_id] for module_id in pack.modules]
+    packet_side = side or (student.side if student else None) or pack.side
+    glossary, timeline = pack_glossary(project, modules), pack_timeline(modules)
     context = {
         "project": project.config,
         "pack": pack,
@@ -77,12 +80,13 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "edition": edition,
         "student": student,
         "students": students,
-        "packet_side": side or (student.side if student else None) or pack.side,
+        "packet_side": packet_side,
         "part": part,
         "front_pages": front_pages,
         "modules": modules,
-        "glossary": pack_glossary(project, modules),
-        "timeline": pack_timeline(modules),
+        "glossary": glossary,
+        "timeline": timeline,
+        "outline": layout_of(pack).outline(modules, Reader(edition, packet_side, glossary, timeline)),
         "page_css": page_css(project),
         "theme_css": theme.style(project, env.globals["label"]),
         "extra_stylesheets": theme.stylesheets(project),

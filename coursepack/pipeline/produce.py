@@ -50,17 +50,20 @@ class PdfPrinter:
     The creation date of every PDF is `created`, else SOURCE_DATE_EPOCH (read
     here, so that a bad value is reported before anything is printed), else none.
     `standard` is `pdf.standard` of coursepack.yaml: "ua-1" (tagged PDF/UA-1) or
-    "none" (untagged). Raises UsageError for a SOURCE_DATE_EPOCH that is not a whole number.
+    "none" (untagged). `workers`: at most this many processes (default: one per core).
+    Raises UsageError for a SOURCE_DATE_EPOCH that is not a whole number.
     """
 
-    def __init__(self, root: Path, created: Optional[datetime.datetime] = None, *, standard: str = "ua-1"):
+    def __init__(self, root: Path, created: Optional[datetime.datetime] = None, *, standard: str = "ua-1",
+                 workers: Optional[int] = None):
         self.roots = [Path(root), theme_dir()]
         self.base_url = Path(root)
         self.created = created or source_date()
         self.standard = standard
+        self.workers = workers or os.cpu_count() or 1
 
     def print_all(self, documents: Sequence[str]) -> Iterator[Printed]:
-        workers = min(len(documents), os.cpu_count() or 1)
+        workers = min(len(documents), self.workers)
         if workers < 2:
             renderer = PdfRenderer(self.roots, standard=self.standard, fallbacks=_theme_fallback(self.roots))
             for html in documents:
