@@ -69,6 +69,8 @@ def field_reference() -> str:
 def _type(prop: dict, titles: dict) -> str:
     if "$ref" in prop:
         return titles.get(prop["$ref"].rsplit("/", 1)[-1], "object")
+    if len(prop.get("allOf", ())) == 1:  # how pydantic before 2.9 writes a model field with a default
+        return _type(prop["allOf"][0], titles)
     if "const" in prop:
         return f"`{prop['const']}`"
     if "enum" in prop:

@@ -127,3 +127,12 @@ def example_built(tmp_path_factory):
         os.umask(mask)
     assert result.exit_code == 0, result.output
     return root
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run by pytest-xdist (`--dist loadgroup`, set in pyproject.toml), every test file
+    stays in one worker, so its module fixtures are built once; the tests that look at
+    the example's PDFs share one worker, and so one build of the example."""
+    for item in items:
+        group = "example" if "example_built" in getattr(item, "fixturenames", ()) else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
