@@ -32,7 +32,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.pass_context
 def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...]) -> None:
     """Check the project in PATH (default: here) and write its PDFs into build/."""
-    from coursepack.build import build as build_project
+    from coursepack.pipeline.build import build as build_project
     from coursepack.project import find_project
 
     with _reported(ctx):
@@ -49,7 +49,7 @@ def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...]) -> N
 @click.pass_context
 def check(ctx: click.Context, path: Path | None) -> None:
     """Validate the project in PATH (default: here) without rendering."""
-    from coursepack.build import check as check_project
+    from coursepack.pipeline.build import check as check_project
     from coursepack.project import find_project
 
     with _reported(ctx):
@@ -69,7 +69,7 @@ def check(ctx: click.Context, path: Path | None) -> None:
 @click.pass_context
 def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, force: bool, path: Path | None) -> None:
     """Write one personalized packet per student of ROSTER into build/packets/PACK/."""
-    from coursepack.packets import make_packets
+    from coursepack.pipeline.packets import make_packets
     from coursepack.project import find_project
 
     with _reported(ctx):

@@ -18,10 +18,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from coursepack.build import build, print_documents  # noqa: E402
-from coursepack.packets import make_packets  # noqa: E402
+from coursepack.pipeline.build import build  # noqa: E402
+from coursepack.pipeline.packets import make_packets  # noqa: E402
+from coursepack.pipeline.plan import student_job  # noqa: E402
+from coursepack.pipeline.produce import PdfPrinter, produce  # noqa: E402
+from coursepack.pipeline.render import render_html  # noqa: E402
 from coursepack.project import load_project  # noqa: E402
-from coursepack.render import make_environment, render_pack  # noqa: E402
+from coursepack.render import make_environment  # noqa: E402
 from coursepack.roster import load_roster  # noqa: E402
 
 PACK = "molotov-packet"
@@ -50,8 +53,9 @@ def main() -> None:
             debates = [project.modules[m] for m in pack.modules if getattr(project.modules[m], "kind", "") == "debate"]
             students = load_roster(root / ROSTER, ROSTER, debates)
             env = make_environment(project)
-            html = [render_pack(env, project, pack, "student", student=s) for s in students]
-            return list(print_documents(project, html, [root / "build" / "x.pdf"] * len(html)))
+            jobs = [student_job(project, pack, s) for s in students]
+            html = [render_html(env, project, job) for job in jobs]
+            return list(produce(project, jobs, html, PdfPrinter(project.root)))
 
         whole, printed = timed(full)
         students = len(result.packets)

@@ -12,6 +12,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .layouts import EditionId, LayoutId
+
 NAMED_PAGE_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "legal": (215.9, 355.6)}
 _MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 _LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt|px)"
@@ -61,6 +63,11 @@ class PageSettings(Model):
             f"page size '{value}' is not one of letter, a4, a5, legal, nor two lengths such as \"210mm 297mm\"")
 
     @property
+    def named_size(self) -> Optional[str]:
+        """The paper's name (letter, a4, a5, legal), or None for a size given as two lengths."""
+        return self.size if self.size in NAMED_PAGE_SIZES else None
+
+    @property
     def size_mm(self) -> tuple[float, float]:
         """Width and height of the page as printed, in mm.
 
@@ -79,8 +86,8 @@ class PackConfig(Model):
     id: str
     title: Optional[str] = None
     modules: list[str] = Field(min_length=1)
-    editions: list[Literal["student", "teacher", "judge"]] = Field(default=["student"], min_length=1)
-    layout: Literal["course-pack", "brief", "packet"] = "course-pack"
+    editions: list[EditionId] = Field(default=["student"], min_length=1)  # see layouts.py
+    layout: LayoutId = "course-pack"  # see layouts.py
     bibliography: Literal["cited", "all"] = "cited"
     side: Optional[str] = None  # packet layout: print this side's case only (a roster row may override it)
     card_text: Literal["full", "read-aloud"] = "full"  # read-aloud: only the highlighted words of each card

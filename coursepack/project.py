@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
-from . import citations, prose
+from . import citations, layouts, prose
 from .errors import CoursepackError, Problem, UsageError
 from .models import Debate, DebateFormat, ProjectConfig, Term, Topic
 from .sources import item_problems
@@ -258,29 +258,9 @@ class _Loader:
             self.check_debate_pack(pack, doc, ("packs", index), debates, complete)
 
     def check_debate_pack(self, pack, doc: YamlDocument, at: tuple, debates: list[Debate], complete: bool) -> None:
-        """Packets and judge editions exist only for debates; a packet's side must be a debate's side."""
-        if pack.layout == "packet" and "teacher" in pack.editions:
-            self.problems.append(doc.problem(at + ("editions",),
-                "a packet is what one debater takes into the round and has no teacher edition; "
-                "make a second pack with layout: brief for the coach's copy"))
-        if complete and not debates:
-            if pack.layout == "packet":
-                self.problems.append(doc.problem(at + ("layout",),
-                    f"pack '{pack.id}' is a packet but lists no debate module; add one, or use layout: course-pack"))
-            elif "judge" in pack.editions:
-                self.problems.append(doc.problem(at + ("editions",),
-                    f"pack '{pack.id}' has a judge edition but lists no debate module; remove 'judge' or add a debate"))
-        if pack.side is None:
-            return
-        if pack.layout != "packet":
-            self.problems.append(doc.problem(at + ("side",),
-                "'side' chooses the case a packet prints; it only applies to layout: packet"))
-            return
-        for debate in debates:
-            if pack.side not in debate.sides:
-                self.problems.append(doc.problem(at + ("side",),
-                    f"side '{pack.side}' is not a side of debate '{debate.id}'{suggest(pack.side, debate.sides)}; "
-                    f"sides: {', '.join(debate.sides)}"))
+        """What the pack's layout and editions require of it (layouts.py)."""
+        for key, message in layouts.pack_problems(pack, debates, complete):
+            self.problems.append(doc.problem(at + key, message))
 
     def resolve_module(self, module: Module, doc: YamlDocument, sources: dict, formats: dict) -> Module:
         terms_key = "definitions" if isinstance(module, Debate) else "terms"

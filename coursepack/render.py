@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import jinja2
+import markupsafe
 from markupsafe import Markup
 
 from . import citations, prose
+from .layouts import layout_of, template_for
 from .errors import CoursepackError, Problem
 from .models import Debate, PackConfig, Term, TimelineEvent, Topic
 from .project import Project
@@ -50,11 +52,6 @@ def make_environment(project: Project) -> jinja2.Environment:
     return env
 
 
-def template_for(pack: PackConfig, edition: str) -> str:
-    """The judge's edition has its own template whatever the layout; others follow the layout."""
-    return "judge.html.j2" if edition == "judge" else f"{pack.layout}.html.j2"
-
-
 def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edition: str, *,
                 template: Optional[str] = None, student: Optional[Student] = None, side: Optional[str] = None,
                 students: Sequence[Student] = (), part: str = "whole", front_pages: int = 1) -> str:
@@ -68,6 +65,7 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
     context = {
         "project": project.config,
         "pack": pack,
+        "layout": layout_of(pack),
         "edition": edition,
         "student": student,
         "students": students,
@@ -87,39 +85,38 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
     }
     try:
         return env.get_template(template or template_for(pack, edition)).render(context)
-    except jinja2.TemplateError as exc:
-        raise CoursepackError([_template_problem(project, exc)]) from None
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        place = _template_frame(project, exc.__traceback__)
-        if place is None:  # not a template mistake: a bug of ours, let it surface
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        place = _users_template_line(project, exc)
+        if place is None:  # the bundled theme or coursepack's own code: a bug of ours, reported as one
             raise
-        raise CoursepackError([Problem(*place, f"template error: {exc}")]) from None
+        message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+        raise CoursepackError([Problem(*place, f"template error: {message}")]) from None
 
 
-def _template_problem(project: Project, exc: jinja2.TemplateError) -> Problem:
-    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return Problem(_template_name(project, exc.filename), exc.lineno or 0, 1 if exc.lineno else 0,
-                       f"template error: {exc.message}")
-    place = _template_frame(project, exc.__traceback__) or ("templates", 0, 0)
-    return Problem(*place, f"template error: {exc.message or exc}")
-
-
-def _template_frame(project: Project, tb) -> Optional[tuple[str, int, int]]:
-    """The innermost template line in a traceback (Jinja rewrites frames to point there)."""
-    for frame in reversed(traceback.extract_tb(tb)):
-        if frame.filename.endswith(".j2"):
-            return _template_name(project, frame.filename), frame.lineno or 0, 1
-    return None
-
-
-def _template_name(project: Project, filename: str) -> str:
-    """templates/... for the project's own templates, theme:... for the bundled ones."""
+def _users_template_line(project: Project, exc: BaseException) -> Optional[tuple[str, int, int]]:
+    """(templates/..., line, col) when `exc` is a mistake in the project's own templates/:
+    the innermost frame of its traceback, not counting the template engine's, is a line
+    of one of them (Jinja rewrites the frames of template code to point there). None
+    for anything else: an error in the bundled theme or in Python code is not the user's."""
+    if project.template_dir is None:
+        return None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        frames = [(exc.filename, exc.lineno)] if exc.filename else []
+    else:
+        frames = [(frame.filename, frame.lineno) for frame in traceback.extract_tb(exc.__traceback__)
+                  if not any(Path(frame.filename).resolve().is_relative_to(engine) for engine in _TEMPLATE_ENGINE)]
+    if not frames:
+        return None
+    filename, line = frames[-1]
     path = Path(filename).resolve()
-    if path.is_relative_to(project.root):
-        return path.relative_to(project.root).as_posix()
-    if path.is_relative_to(theme_dir().resolve()):
-        return "theme:" + path.relative_to(theme_dir().resolve()).as_posix()
-    return filename
+    if not path.is_relative_to(project.template_dir.resolve()):
+        return None
+    return path.relative_to(project.root).as_posix(), line or 0, 1 if line else 0
+
+
+# The template engine (Jinja and the escaping it calls on every {{ }}): the code around
+# a template's frames, where StrictUndefined and escaping raise the template's mistakes.
+_TEMPLATE_ENGINE = tuple(Path(module.__file__).resolve().parent for module in (jinja2, markupsafe))
 
 
 @jinja2.pass_context

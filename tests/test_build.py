@@ -1,6 +1,5 @@
 """`coursepack build` end to end: real PDFs opened with pypdf."""
 import copy
-import os
 import shutil
 
 import pytest

@@ -7,7 +7,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONFIG, DEBATE, SOURCES, run_cli, small_project, write_project
+from conftest import CONFIG, DEBATE, run_cli, small_project, write_project
 
 ROLES = [
     {"name": "Vyacheslav Molotov", "side": "pro", "goals": ["Win the vote"], "knows": "SECRET-MOLOTOV"},
@@ -156,18 +156,21 @@ def test_stitched_packet_keeps_outline_and_links(class_set):
 
 def test_stitched_packet_matches_rendering_it_whole(class_set):
     """The shortcut (shared pages laid out once) must print what a full layout prints."""
-    from coursepack.build import print_documents
-    from coursepack.packets import load_roster
+    from coursepack.pipeline.plan import student_job
+    from coursepack.pipeline.produce import PdfPrinter, produce
+    from coursepack.pipeline.render import render_html
     from coursepack.project import load_project
-    from coursepack.render import make_environment, render_pack
+    from coursepack.render import make_environment
+    from coursepack.roster import load_roster
 
     root, _ = class_set
     project = load_project(root)
     pack = project.pack("packet")
     students = load_roster(root / "roster.csv", "roster.csv", [project.modules["split"]])
     ana = next(s for s in students if s.name == "Ana García")
-    html = render_pack(make_environment(project), project, pack, "student", student=ana)
-    whole = next(print_documents(project, [html], [root / "build" / "x.pdf"])).pdf
+    job = student_job(project, pack, ana)
+    html = render_html(make_environment(project), project, job)
+    whole = next(produce(project, [job], [html], PdfPrinter(project.root))).pdf
     assert texts(whole) == texts(root / "build" / "packets" / "packet" / f"{ana.file_stem}.pdf")
 
 

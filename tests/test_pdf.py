@@ -11,7 +11,7 @@ import zlib
 import pypdf
 import pytest
 
-from coursepack.pdf import PdfRenderer, RefusedResources
+from coursepack.outputs.pdf import PdfRenderer
 
 # a font file that ships with the theme, so the test needs no system fonts
 FONT_FILE = pathlib.Path(__file__).resolve().parent.parent / "templates" / "fonts" / "LinLibertine_R.otf"
@@ -66,7 +66,7 @@ def test_metadata_comes_from_the_html(renderer, project):
       </head><body><p>Text</p></body></html>"""
     created = datetime.datetime(2024, 9, 1, 8, 30, tzinfo=datetime.timezone.utc)
 
-    reader = read(renderer.render(html, project, created=created))
+    reader = read(renderer.render(html, project, created=created).pdf)
 
     info = reader.metadata
     assert info["/Title"] == "Der Kalte Krieg"
@@ -79,7 +79,7 @@ def test_metadata_comes_from_the_html(renderer, project):
 
 def test_date_from_html_else_source_date_epoch_else_none(renderer, project, monkeypatch):
     def creation_date(html):
-        return read(renderer.render(html, project)).metadata.get("/CreationDate")
+        return read(renderer.render(html, project).pdf).metadata.get("/CreationDate")
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert creation_date(page("<p>x</p>")) is None
@@ -94,7 +94,7 @@ def test_date_from_html_else_source_date_epoch_else_none(renderer, project, monk
 def test_headings_become_the_outline(renderer, project):
     html = page("<h1>Cold War</h1><h2>Berlin</h2><h2>Cuba</h2><h1>Sources</h1>")
 
-    outline = read(renderer.render(html, project)).outline
+    outline = read(renderer.render(html, project).pdf).outline
 
     titles = [item.title if not isinstance(item, list) else [i.title for i in item]
               for item in outline]
@@ -105,8 +105,8 @@ def test_same_input_gives_identical_bytes(project):
     (project / "assets" / "dot.png").write_bytes(png())
     html = page("<h1>Title</h1><p>Text <img src='assets/dot.png'></p>")
 
-    first = PdfRenderer([project]).render(html, project)
-    again = PdfRenderer([project]).render(html, project)
+    first = PdfRenderer([project]).render(html, project).pdf
+    again = PdfRenderer([project]).render(html, project).pdf
 
     assert first == again
     # A content hash, so the /ID is stable too.
@@ -118,22 +118,22 @@ def test_images_inside_the_project_and_data_urls_load(renderer, project):
     html = page(f"<img src='../assets/dot.png'><img src='{DOT_DATA_URL}'>")
 
     # base_url is a folder inside the project: ../assets is still inside.
-    pdf = renderer.render(html, project / "content")
+    printed = renderer.render(html, project / "content")
 
-    assert renderer.refused == []
-    assert renderer.warnings == []
-    assert len(read(pdf).pages[0].images) == 2
+    assert printed.refused == ()
+    assert printed.warnings == ()
+    assert len(read(printed.pdf).pages[0].images) == 2
+    assert printed.read == ((project / "assets" / "dot.png").resolve(),)  # what a cache must watch
 
 
 def test_relative_url_escaping_the_project_is_refused(renderer, project):
     (project.parent / "secret.png").write_bytes(png())
 
-    with pytest.raises(RefusedResources) as error:
-        renderer.render(page("<img src='assets/../../secret.png'>"), project)
+    printed = renderer.render(page("<img src='assets/../../secret.png'>"), project)
 
     secret = project.parent / "secret.png"
-    assert renderer.refused == [(secret.as_uri(), f"{secret} is outside the project folder")]
-    assert f"{secret} is outside the project folder" in str(error.value)
+    assert printed.refused == (f"{secret} is outside the project folder",)
+    assert printed.pdf == b""  # nothing to write by mistake
 
 
 def test_symlink_out_of_the_project_is_refused(renderer, project):
@@ -141,11 +141,9 @@ def test_symlink_out_of_the_project_is_refused(renderer, project):
     secret.write_bytes(png())
     (project / "assets" / "link.png").symlink_to(secret)
 
-    with pytest.raises(RefusedResources) as error:
-        renderer.render(page("<img src='assets/link.png'>"), project)
+    printed = renderer.render(page("<img src='assets/link.png'>"), project)
 
-    assert str(error.value).endswith(
-        f"assets/link.png points to {secret}, outside the project folder")
+    assert printed.refused == (f"assets/link.png points to {secret}, outside the project folder",)
 
 
 def test_network_urls_are_refused_without_connecting(renderer, project):
@@ -157,14 +155,12 @@ def test_network_urls_are_refused_without_connecting(renderer, project):
         html = page(f"<img src='{url}'>",
                     head=f"<link rel=stylesheet href='{url[:-5]}x.css'>")
 
-        with pytest.raises(RefusedResources) as error:
-            renderer.render(html, project)
+        printed = renderer.render(html, project)
 
         with pytest.raises(BlockingIOError):
             server.accept()  # nobody knocked
-    assert f"{url}: network access is not allowed; put the file in assets/" in str(
-        error.value)
-    assert len(renderer.refused) == 2
+    assert f"{url}: network access is not allowed; put the file in assets/" in printed.refused
+    assert len(printed.refused) == 2
 
 
 def test_theme_folders_are_allowed_too(tmp_path, project):
@@ -174,10 +170,10 @@ def test_theme_folders_are_allowed_too(tmp_path, project):
     renderer = PdfRenderer([project, theme])
     html = page("<p>x</p>", head=f"<link rel=stylesheet href='{(theme / 'page.css').as_uri()}'>")
 
-    reader = read(renderer.render(html, project))
+    printed = renderer.render(html, project)
 
-    assert [round(float(n)) for n in reader.pages[0].mediabox[2:]] == [420, 595]
-    assert renderer.warnings == []
+    assert [round(float(n)) for n in read(printed.pdf).pages[0].mediabox[2:]] == [420, 595]
+    assert printed.warnings == ()
 
 
 def test_font_face_is_embedded_with_harfbuzz_subsetting(renderer, project):
@@ -186,27 +182,30 @@ def test_font_face_is_embedded_with_harfbuzz_subsetting(renderer, project):
                                    src: url(assets/LinLibertine_R.otf) }
                body { font-family: "Coursepack Serif" }</style>"""
 
-    reader = read(renderer.render(page("<p>Hello</p>", head=style), project))
+    printed = renderer.render(page("<p>Hello</p>", head=style), project)
 
-    fonts = reader.pages[0]["/Resources"]["/Font"].values()
+    fonts = read(printed.pdf).pages[0]["/Resources"]["/Font"].values()
     names = [font.get_object()["/BaseFont"].split("+")[1] for font in fonts]
     assert names == ["Coursepack-Serif"]  # a fallback font would be DejaVu-Sans
     # WeasyPrint warns when it has to fall back to fontTools for subsetting.
-    assert renderer.warnings == []
+    assert printed.warnings == ()
 
 
 def test_warnings_are_collected(renderer, project):
     html = page("<p>x</p><img src='assets/missing.png'>", head="<style>p { colr: red }</style>")
 
-    renderer.render(html, project)
+    printed = renderer.render(html, project)
 
-    assert renderer.refused == []
-    assert any("colr" in message for message in renderer.warnings)
-    assert any("missing.png" in message for message in renderer.warnings)
+    assert printed.refused == ()
+    assert any("colr" in message for message in printed.warnings)
+    assert any("missing.png" in message for message in printed.warnings)
+    # each render reports its own: the next document starts clean
+    assert renderer.render(page("<p>y</p>"), project).warnings == ()
 
 
 def test_attachments_go_through_the_fetcher_too(renderer, project):
     html = page("<p>x</p>", head="<link rel=attachment href='../../etc/hostname'>")
 
-    with pytest.raises(RefusedResources, match="is outside the project folder"):
-        renderer.render(html, project)
+    printed = renderer.render(html, project)
+
+    assert printed.refused and all("is outside the project folder" in reason for reason in printed.refused)

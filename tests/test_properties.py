@@ -18,11 +18,11 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CONFIG, DEBATE, SOURCES, TOPIC, small_project, write_project
-from coursepack.build import plan
+from conftest import CONFIG, DEBATE, SOURCES, TOPIC, small_project
+from coursepack.pipeline.plan import plan
 from coursepack.errors import CoursepackError
 from coursepack.models import Debate, Topic
 from coursepack.project import load_project

@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from conftest import CONFIG, DEBATE, REPO, TOPIC, run_cli, small_project, write_project
 from coursepack.citations import Bibliography

@@ -64,3 +64,48 @@ def test_content_cannot_run_template_code(tmp_path):
     text = "".join(page.extract_text() for page in PdfReader(root / "build" / "unit.pdf").pages)
     assert "Sum: {{ 7*7 }} {% raw %} <script>alert(1)</script> <b>bold</b>" in text
     assert "49" not in text
+
+
+def test_a_python_error_in_the_users_template_is_theirs(tmp_path):
+    root = small_project(tmp_path / "proj", **{
+        "templates/brief.html.j2": "{% extends 'base/brief.html.j2' %}\n{% block head %}{{ pack.modules + 1 }}{% endblock %}\n",
+    })
+    result = run_cli("build", root, "--pack", "brief")
+    assert result.exit_code == 1
+    assert result.stderr == ('templates/brief.html.j2:2:1: template error: can only concatenate list (not "int") to list\n')
+
+
+def test_a_bug_in_coursepack_is_not_blamed_on_the_users_templates(tmp_path, monkeypatch):
+    """The user's own template is on the way (it extends the theme), but the error is raised
+    in coursepack's Python: an internal error, with the request to report it."""
+    import coursepack.render
+
+    def broken_side_label(module, side_key):
+        raise TypeError("side_label got a broken side")
+
+    monkeypatch.setattr(coursepack.render, "side_label", broken_side_label)
+    root = small_project(tmp_path / "proj", **{
+        "templates/brief.html.j2": "{% extends 'base/brief.html.j2' %}{% block head %}{% endblock %}",
+    })
+    result = run_cli("build", root, "--pack", "brief")
+    assert result.exit_code == 1
+    assert "template error" not in result.stderr
+    assert result.stderr.startswith("coursepack: unexpected error (TypeError: side_label got a broken side); ")
+    assert "please report it" in result.stderr
+
+
+def test_a_mistake_in_the_bundled_theme_is_an_internal_error(tmp_path, monkeypatch):
+    import shutil
+
+    import coursepack.render
+
+    theme = tmp_path / "theme"
+    shutil.copytree(coursepack.render.theme_dir(), theme, ignore=shutil.ignore_patterns("fonts"))
+    cover = theme / "parts" / "cover.html.j2"
+    cover.write_text(cover.read_text().replace("{{ kind_label }}", "{{ kind_label.nope }}"))
+    monkeypatch.setattr(coursepack.render, "theme_dir", lambda: theme)
+    root = small_project(tmp_path / "proj", **{"templates/unused.html.j2": "a project with templates of its own"})
+    result = run_cli("build", root, "--pack", "unit")
+    assert result.exit_code == 1
+    assert "template error" not in result.stderr
+    assert result.stderr.startswith("coursepack: unexpected error (UndefinedError: 'str object' has no attribute 'nope'); ")

@@ -6,8 +6,9 @@ second and `coursepack check` never renders.
 Every file the document loads (stylesheets, images, fonts) goes through one URL
 fetcher, which serves files inside the allowed folders and ``data:`` URLs and
 refuses everything else without touching the network. WeasyPrint only logs a
-failed fetch and carries on, so the renderer collects the refusals and raises
-them once the document is written.
+failed fetch and carries on, so the renderer collects the refusals and hands
+them back with the document (see `Printed`): the caller decides what a refusal
+means for the file it was making.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import mimetypes
 import os
 import pathlib
 import threading
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .errors import UsageError
+from ..errors import UsageError
 
 
 class RefusedResource(Exception):
@@ -33,17 +35,27 @@ class RefusedResource(Exception):
         self.reason = reason
 
 
-class RefusedResources(Exception):
-    """A render loaded (or tried to load) URLs it may not; lists all of them."""
+@dataclass(frozen=True)
+class Printed:
+    """What printing one HTML document gave.
 
-    def __init__(self, refused: list[tuple[str, str]]):
-        self.refused = refused
-        lines = "\n".join(f"  {reason}" for _, reason in refused)
-        super().__init__(f"the document tried to load files it may not:\n{lines}")
+    pdf       the PDF's bytes (empty when anything was refused)
+    pages     its number of pages
+    warnings  WeasyPrint's warnings and errors, as logged (CSS it ignored, say)
+    refused   why each refused URL was refused, one sentence each, naming the URL
+    read      every local file the document loaded (stylesheets, fonts, images),
+              resolved: what a build cache must watch
+    """
+
+    pdf: bytes
+    pages: int
+    warnings: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
+    read: tuple[pathlib.Path, ...] = ()
 
 
 class PdfRenderer:
-    """Renders HTML strings to PDF bytes; one renderer per build.
+    """Prints HTML strings to PDF (a `Printed` each).
 
     Holds one FontConfiguration and one URL fetcher, reused for every document, so
     @font-face files are loaded once. Not thread-safe: use one per thread or process.
@@ -55,9 +67,6 @@ class PdfRenderer:
         self.allowed_roots = [pathlib.Path(root).resolve() for root in allowed_roots]
         self._fetcher = _make_fetcher(self.allowed_roots)
         self._font_config = FontConfiguration()
-        self.refused: list[tuple[str, str]] = []
-        self.warnings: list[str] = []
-        self.page_count = 0  # pages of the last render
 
     def render(
         self,
@@ -65,21 +74,22 @@ class PdfRenderer:
         base_url: pathlib.Path,
         *,
         created: datetime.datetime | None = None,
-    ) -> bytes:
-        """Return the PDF for ``html``; relative URLs resolve against ``base_url``.
+    ) -> Printed:
+        """Print ``html``; relative URLs resolve against ``base_url``.
 
         Title, author, description, keywords and language come from the HTML
         (<title>, <meta name=...>, <html lang>). The creation date is ``created``,
         else <meta name="dcterms.created">, else SOURCE_DATE_EPOCH, else a fixed
         date, so the same input always gives the same bytes.
 
-        Raises RefusedResources if the document tried to load anything outside the
-        allowed roots. WeasyPrint's warnings are left in ``self.warnings``.
+        A document that tried to load anything outside the allowed roots comes
+        back with ``refused`` set and no PDF; nothing is raised for it.
         """
         from weasyprint import HTML
 
         self._fetcher.refused.clear()
-        with _captured_warnings() as self.warnings:
+        self._fetcher.read.clear()
+        with _captured_warnings() as warnings:
             document = HTML(
                 string=html,
                 # The trailing slash makes relative URLs resolve inside the folder.
@@ -96,12 +106,10 @@ class PdfRenderer:
             # pdf_identifier=True: the /ID is an MD5 of the content, so it is
             # stable (the default writes no /ID at all).
             pdf = document.write_pdf(pdf_identifier=True)
-        self.page_count = len(document.pages)
         # Checked after writing: <link rel=attachment> files are fetched only then.
-        self.refused = list(self._fetcher.refused)
-        if self.refused:
-            raise RefusedResources(self.refused)
-        return pdf
+        refused = tuple(reason for _, reason in self._fetcher.refused)
+        return Printed(b"" if refused else pdf, len(document.pages), tuple(warnings), refused,
+                       tuple(dict.fromkeys(self._fetcher.read)))
 
 
 def _make_fetcher(roots: list[pathlib.Path]):
@@ -113,7 +121,8 @@ def _make_fetcher(roots: list[pathlib.Path]):
 
         def __init__(self):
             super().__init__()
-            self.refused: list[tuple[str, str]] = []
+            self.refused: list[tuple[str, str]] = []  # (url, why), each once
+            self.read: list[pathlib.Path] = []  # the files served, in order
 
         def fetch(self, url, headers=None):
             try:
@@ -149,6 +158,7 @@ def _make_fetcher(roots: list[pathlib.Path]):
                 raise RefusedResource(url, reason)
             content_type, _ = mimetypes.guess_type(real.name)
             headers = {"Content-Type": content_type or "application/octet-stream"}
+            self.read.append(real)
             return URLFetcherResponse(url, real.open("rb"), headers)
 
     return ProjectFetcher()

@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from . import assemble
-from .build import OUTPUT_DIR, print_documents, write_atomic
-from .errors import CoursepackError, Problem
-from .models import Debate
-from .project import Project, load_project
-from .render import make_environment, render_pack
-from .roster import Student, load_roster
-
-PACKETS_DIR = "packets"
+from ..errors import CoursepackError, Problem
+from ..models import Debate
+from ..outputs import stitch
+from ..project import Project, load_project
+from ..render import make_environment
+from ..roster import Student, load_roster
+from .plan import Job, body_job, fronts_job, packets_folder, reader_side
+from .produce import PdfPrinter, Printer, produce
+from .render import render_html
+from .write import refuse_to_overwrite, write_atomic
 
 
 @dataclass(frozen=True)
@@ -43,36 +44,43 @@ class PacketsResult:
 
 
 def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = False,
-                 force: bool = False) -> PacketsResult:
+                 force: bool = False, printer: Optional[Printer] = None) -> PacketsResult:
+    """Write one packet per student of `roster` into build/packets/<pack id>/, and with
+    `combined` all of them in build/packets/<pack id>.pdf.
+
+    Raises CoursepackError for problems in the content, templates or roster, and
+    when files to write exist already and `force` is false (nothing is written then);
+    UsageError for an unknown pack. `printer` as for build()."""
     project = load_project(root)
     pack = project.pack(pack_id)
     debates = [project.modules[m] for m in pack.modules if isinstance(project.modules[m], Debate)]
     students = load_roster(roster, _shown(project, roster), debates)
 
-    folder = project.root / OUTPUT_DIR / PACKETS_DIR / pack.id
+    folder = packets_folder(project, pack)
     targets = [folder / f"{student.file_stem}.pdf" for student in students]
     combined_path = folder.parent / f"{pack.id}.pdf" if combined else None
-    _refuse_to_overwrite(project, targets + ([combined_path] if combined_path else []), force)
+    refuse_to_overwrite(project.root, targets + ([combined_path] if combined_path else []), force)
 
     env = make_environment(project)
+    printer = printer or PdfPrinter(project.root)
+
+    def printed(jobs: list[Job]) -> list:
+        return list(produce(project, jobs, [render_html(env, project, job) for job in jobs], printer))
+
     # Every student's front (cover, own role card) in one document: one layout
     # instead of one per student. Each front starts at its own anchor, front-N.
-    fronts_html = render_pack(env, project, pack, "student", template="packet.html.j2",
-                              students=students, part="fronts")
     # One body per (side, pages standing in for the front): a front is its cover and,
     # with a role, the role card; in duplex a front fills whole sheets. Guess the
     # fronts' lengths so that fronts and bodies are laid out side by side, then check.
     sheet = 2 if project.config.page.duplex else 1
-    guessed = {_body_key(pack, student, 2 if student.role else 1, sheet) for student in students}
-    printed = list(print_documents(project, [fronts_html] + [_body_html(env, project, pack, key) for key in sorted(guessed)],
-                                   [folder] * (1 + len(guessed))))
-    fronts, bodies = printed[0], dict(zip(sorted(guessed), printed[1:]))
-    stitcher = assemble.Stitcher(fronts.pdf)
+    guessed = sorted({_body_key(pack, student, 2 if student.role else 1, sheet) for student in students})
+    fronts, *guessed_bodies = printed([fronts_job(project, pack, students)] + [_body_job(project, pack, key) for key in guessed])
+    bodies = dict(zip(guessed, guessed_bodies))
+    stitcher = stitch.Stitcher(fronts.pdf)
     spans = stitcher.front_spans([f"front-{number}" for number in range(1, len(students) + 1)])
     keys = [_body_key(pack, student, end - start, sheet) for student, (start, end) in zip(students, spans)]
     missing = sorted(set(keys) - set(bodies))  # a role card longer than a page
-    bodies.update(zip(missing, print_documents(project, [_body_html(env, project, pack, key) for key in missing],
-                                               [folder] * len(missing))))
+    bodies.update(zip(missing, printed([_body_job(project, pack, key) for key in missing])))
     warnings = {w for document in (fronts, *bodies.values()) for w in document.warnings}
     for (_, front_pages), body in bodies.items():
         if not stitcher.blank(body.pdf, range(1, front_pages)):
@@ -88,36 +96,26 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
         packets.append(Packet(student, target, body.pages))  # the front replaced as many stand-in pages
     combined_pages = 0
     if combined_path:
-        whole = assemble.combine([packet.path for packet in packets], title=f"{title}: all packets",
-                                 duplex=project.config.page.duplex)
+        whole = stitch.combine([packet.path for packet in packets], title=f"{title}: all packets",
+                               duplex=project.config.page.duplex)
         write_atomic(combined_path, whole)
-        combined_pages = assemble.page_count(whole)
+        combined_pages = stitch.page_count(whole)
     return PacketsResult(packets, combined_path, combined_pages, tuple(sorted(warnings)))
 
 
 def _body_key(pack, student: Student, front_pages: int, sheet: int) -> tuple[str, int]:
-    """Which body a student's packet uses: their side (only a packet prints one side's
-    case; a course pack or brief is the same for everyone), and the pages their front takes."""
-    side = (student.side or pack.side or "") if pack.layout == "packet" else ""
-    return side, -(-front_pages // sheet) * sheet
+    """Which body a student's packet uses: their side (only a layout that prints one side
+    per reader differs by side; a course pack or brief is the same for everyone), and
+    the pages their front takes, in whole sheets."""
+    return reader_side(pack, student) or "", -(-front_pages // sheet) * sheet
 
 
-def _body_html(env, project: Project, pack, key: tuple[str, int]) -> str:
+def _body_job(project: Project, pack, key: tuple[str, int]) -> Job:
     side, front_pages = key
-    return render_pack(env, project, pack, "student", side=side or None, part="body", front_pages=front_pages)
+    return body_job(project, pack, side or None, front_pages)
 
 
 def _shown(project: Project, path: Path) -> str:
     """A roster inside the project is named relative to it, as every other file is."""
     resolved = Path(path).resolve()
     return resolved.relative_to(project.root).as_posix() if resolved.is_relative_to(project.root) else str(path)
-
-
-def _refuse_to_overwrite(project: Project, paths: list[Path], force: bool) -> None:
-    existing = [path for path in paths if path.exists()]
-    if existing and not force:
-        shown = [path.relative_to(project.root).as_posix() for path in existing]
-        listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
-        raise CoursepackError([Problem(shown[0], 0, 0,
-            f"already exists ({len(shown)} of the files to write do: {listed}); nothing was written. "
-            "Add --force to replace them, or move them away first")])

@@ -1,0 +1,54 @@
+"""Write: every file a build makes replaces the old one atomically, so a failed or
+killed build never leaves a half-written or missing file where a good one stood."""
+from __future__ import annotations
+
+import glob
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import CoursepackError, Problem
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A build killed mid-write (SIGKILL, power cut) leaves its temporary file behind.
+    # The name carries the writer's process id: remove those whose writer is gone,
+    # never one that another build running right now is still writing.
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        writer = stale.name[len(path.name) + 2:].split(".")[0]
+        if not (writer.isdigit() and _running(int(writer))):
+            stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def refuse_to_overwrite(root: Path, paths: list[Path], force: bool) -> None:
+    """Raise CoursepackError, naming them, when any of `paths` exists and `force` is false:
+    files a command makes per student are never replaced without being asked."""
+    existing = [path for path in paths if path.exists()]
+    if existing and not force:
+        shown = [path.relative_to(root).as_posix() for path in existing]
+        listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
+        raise CoursepackError([Problem(shown[0], 0, 0,
+            f"already exists ({len(shown)} of the files to write do: {listed}); nothing was written. "
+            "Add --force to replace them, or move them away first")])
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True

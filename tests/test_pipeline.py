@@ -1,0 +1,88 @@
+"""The pipeline's shape: layouts declared once, jobs planned from them, and the
+printer as a seam (a fake one here, so nothing is laid out)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import CONFIG, small_project
+from coursepack.errors import CoursepackError
+from coursepack.layouts import EDITIONS, LAYOUTS, template_for
+from coursepack.models import PackConfig
+from coursepack.outputs.pdf import Printed
+from coursepack.pipeline.build import build
+from coursepack.pipeline.plan import plan
+from coursepack.project import load_project
+from coursepack.render import theme_dir
+
+
+class FakePrinter:
+    """Hands back a made-up PDF per document and remembers the HTML it was given."""
+
+    def __init__(self, refused: tuple[str, ...] = ()):
+        self.documents: list[str] = []
+        self.refused = refused
+
+    def print_all(self, documents):
+        for html in documents:
+            self.documents.append(html)
+            yield Printed(b"" if self.refused else b"%PDF-fake " + html[:20].encode(), pages=3,
+                          warnings=("a warning",), refused=self.refused)
+
+
+def test_every_layout_and_edition_has_its_template_in_the_theme():
+    for layout in LAYOUTS.values():
+        assert (theme_dir() / layout.template).is_file(), layout.id
+        for extra in layout.extra_outputs:
+            assert (theme_dir() / extra.template).is_file(), extra.id
+            assert extra.edition in EDITIONS
+        assert set(layout.editions) <= set(EDITIONS)
+    for edition in EDITIONS.values():
+        assert edition.template is None or (theme_dir() / edition.template).is_file()
+
+
+def test_the_model_accepts_exactly_the_declared_layouts_and_editions():
+    schema = PackConfig.model_json_schema()["properties"]
+    assert schema["layout"]["enum"] == list(LAYOUTS)
+    assert schema["editions"]["items"]["enum"] == list(EDITIONS)
+    assert template_for(PackConfig(id="p", modules=["m"], layout="brief"), "judge") == "judge.html.j2"
+    assert template_for(PackConfig(id="p", modules=["m"], layout="brief"), "teacher") == "brief.html.j2"
+
+
+@pytest.fixture(scope="module")
+def packet_project(tmp_path_factory):
+    config = dict(CONFIG, packs=CONFIG["packs"] + [
+        {"id": "packet", "modules": ["split"], "layout": "packet", "side": "pro", "editions": ["student", "judge"]}])
+    return small_project(tmp_path_factory.mktemp("pipeline") / "proj", **{"coursepack.yaml": config})
+
+
+def test_plan_follows_the_layouts(packet_project):
+    jobs = plan(load_project(packet_project))
+    made = [(job.path.name, job.template, job.edition, job.output, job.side) for job in jobs]
+    assert made == [
+        ("unit.pdf", "course-pack.html.j2", "student", "edition", None),
+        ("unit-teacher.pdf", "course-pack.html.j2", "teacher", "edition", None),
+        ("unit-roles.pdf", "roles.html.j2", "teacher", "roles", None),  # the debate has roles
+        ("brief.pdf", "brief.html.j2", "student", "edition", None),
+        ("brief-roles.pdf", "roles.html.j2", "teacher", "roles", None),
+        ("packet.pdf", "packet.html.j2", "student", "edition", "pro"),
+        ("packet-judge.pdf", "judge.html.j2", "judge", "edition", "pro"),
+        ("packet-roles.pdf", "roles.html.j2", "teacher", "roles", None),
+    ]
+
+
+def test_build_runs_every_job_through_the_printer_it_is_given(packet_project):
+    printer = FakePrinter()
+    built = build(packet_project, ["packet"], printer=printer)
+    assert [b.path.name for b in built] == ["packet.pdf", "packet-judge.pdf", "packet-roles.pdf"]
+    assert all(b.pages == 3 and b.warnings == ("a warning",) for b in built)
+    assert len(printer.documents) == 3 and all(html.startswith("<!DOCTYPE html>") for html in printer.documents)
+    assert "Debate packet" in printer.documents[0]  # the cover's label comes from the layout
+    assert (packet_project / "build" / "packet.pdf").read_bytes().startswith(b"%PDF-fake")
+
+
+def test_a_refused_resource_names_the_file_it_was_for_and_writes_nothing(packet_project):
+    target = packet_project / "build" / "brief.pdf"
+    with pytest.raises(CoursepackError) as error:
+        build(packet_project, ["brief"], printer=FakePrinter(refused=("http://x/y.png: network access is not allowed",)))
+    assert [str(p) for p in error.value.problems] == ["build/brief.pdf: http://x/y.png: network access is not allowed"]
+    assert not target.exists()
