@@ -24,13 +24,14 @@ def command_reference() -> str:
     sys.path.insert(0, str(REPO))
     from coursepack.__main__ import main
 
-    root = click.Context(main, info_name="coursepack")
+    # make_context applies each command's context_settings (-h as well as --help), as a real run does
+    root = main.make_context("coursepack", [], resilient_parsing=True)
     names = main.list_commands(root)
     rows = ["| command | what it does |", "|---|---|"]
     details = []
     for name in [None, *names]:  # None: the group itself, with the global options
         command = main if name is None else main.get_command(root, name)
-        ctx = root if name is None else click.Context(command, info_name=name, parent=root)
+        ctx = root if name is None else command.make_context(name, [], parent=root, resilient_parsing=True)
         if name is None:
             details.append(_help_block("coursepack --help", command, ctx))
             continue
