@@ -29,19 +29,26 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @PATH_ARGUMENT
 @click.option("--pack", "pack_ids", multiple=True, metavar="ID", help="Build only this pack (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Print N PDFs at a time (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Print every PDF again, ignoring build/.cache/.")
 @click.pass_context
-def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...]) -> None:
+def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], jobs: int | None, no_cache: bool) -> None:
     """Check the project in PATH (default: here) and write its PDFs into build/."""
     from coursepack.pipeline.build import build as build_project
     from coursepack.project import find_project
 
-    with _reported(ctx):
+    with _reported(ctx), _Progress("printing") as progress:
         root = find_project(path)
-        for built in build_project(root, pack_ids or None):
+
+        def done(built) -> None:
             shown = built.path.relative_to(root)
-            click.echo(f"wrote {shown} ({built.pages} pages)")
+            progress.say(f"{'wrote' if built.written else 'unchanged'} {shown} ({built.pages} pages)")
             for warning in built.warnings:
-                click.echo(f"{shown}: warning: {warning}", err=True)
+                progress.say(f"{shown}: warning: {warning}", err=True)
+            progress.advance()
+
+        build_project(root, pack_ids or None, jobs=jobs, cache=not no_cache, planned=progress.start, done=done)
 
 
 @main.command()
@@ -113,6 +120,45 @@ def _project_or_none(path: Path | None) -> Path | None:
         if path is not None:
             raise
         return None
+
+
+class _Progress:
+    """Each file reported as it is written; on a terminal, a progress bar below the lines
+    while the work lasts (rich), and nothing but the lines when output goes to a file or pipe."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+        self.task = None
+
+    def __enter__(self) -> "_Progress":
+        if sys.stdout.isatty() and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("checking", total=None)
+        return self
+
+    def start(self, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, description=self.label, total=total, completed=0)
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def say(self, line: str, err: bool = False) -> None:
+        if self.bar is not None:
+            self.bar.console.print(line, markup=False, highlight=False)
+        else:
+            click.echo(line, err=err)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @contextlib.contextmanager

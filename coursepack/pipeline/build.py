@@ -10,23 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from ..project import Project, load_project
 from ..render import make_environment
 from .plan import plan
-from .produce import PdfPrinter, Printer, finish, produce
-from .render import render_html
-from .write import write_atomic
+from .produce import PdfPrinter, Printer, finish, open_cache, produce_jobs
+from .write import write_if_changed
 
 
 @dataclass(frozen=True)
 class Built:
-    """One file a build wrote: where, its pages, and what WeasyPrint complained about (CSS it ignored, say)."""
+    """One file of a build: where, its pages, what WeasyPrint complained about (CSS it
+    ignored, say), and whether it was written (False: the file held these bytes already)."""
 
     path: Path
     pages: int
     warnings: tuple[str, ...] = ()
+    written: bool = True
 
 
 def check(root: Path) -> Project:
@@ -34,19 +35,32 @@ def check(root: Path) -> Project:
     return load_project(root)
 
 
-def build(root: Path, pack_ids: Optional[Iterable[str]] = None, *, printer: Optional[Printer] = None) -> list[Built]:
+def build(root: Path, pack_ids: Optional[Iterable[str]] = None, *, printer: Optional[Printer] = None,
+          jobs: Optional[int] = None, cache: bool = True, planned: Optional[Callable[[int], None]] = None,
+          done: Optional[Callable[[Built], None]] = None) -> list[Built]:
     """Write the PDFs of every pack of the project in `root` (or of `pack_ids`) into build/.
 
-    `printer` prints the HTML (default: a PdfPrinter); a cache or a preview server
-    passes its own (see produce.py). Raises CoursepackError (exit 1) for problems in
-    the content or templates, UsageError (exit 2) for an unknown pack."""
+    `printer` prints the HTML (default: a PdfPrinter printing `jobs` documents at a
+    time, default one a core); a preview server passes its own (see produce.py).
+    With `cache`, what is unchanged since the last build is neither printed nor
+    written again (pipeline/cache.py). `planned(count)` is called once the files to
+    make are known, `done(built)` as each is written, in the order they finish.
+    Returns them in the order planned. Raises CoursepackError (exit 1) for problems
+    in the content or templates, UsageError (exit 2) for an unknown pack."""
     project = load_project(root)
-    jobs = plan(project, pack_ids)
+    work = plan(project, pack_ids)
+    if planned:
+        planned(len(work))
     env = make_environment(project)
-    documents = [render_html(env, project, job) for job in jobs]
-    printer = printer or PdfPrinter(project.root)
-    built = []
-    for job, printed in zip(jobs, produce(project, jobs, documents, printer)):
-        write_atomic(job.path, finish(job, printed))
-        built.append(Built(job.path, printed.pages, printed.warnings))
-    return built
+    printer = printer or PdfPrinter(project.root, jobs=jobs)
+    store = open_cache(project, printer, cache)
+    built: dict[int, Built] = {}
+    for index, printed in produce_jobs(project, env, work, printer, store):
+        job = work[index]
+        written = write_if_changed(job.path, finish(job, printed))
+        built[index] = Built(job.path, printed.pages, printed.warnings, written)
+        if done:
+            done(built[index])
+    if store:
+        store.prune()
+    return [built[index] for index in range(len(work))]

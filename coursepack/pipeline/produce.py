@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Iterator, Optional, Protocol, Sequence
 
@@ -27,11 +26,17 @@ from ..errors import CoursepackError, Problem
 from ..outputs.pdf import PdfRenderer, Printed, source_date  # WeasyPrint itself loads only when printing
 from ..project import Project
 from ..render import theme_dir
+from .cache import BuildCache
 from .plan import Job
+from .render import render_html
 
 
 class Printer(Protocol):
-    """Prints HTML documents of one project, handing back one Printed each, in order."""
+    """Prints HTML documents of one project, handing back one Printed each, in order.
+
+    A printer may also have `print_each(documents)`, yielding (index, Printed) as each
+    is done, and a `cache_id` naming what it prints with: only a printer with one
+    has its PDFs kept in the build cache (a test's fake printer has none)."""
 
     def print_all(self, documents: Sequence[str]) -> Iterator[Printed]: ...
 
@@ -49,20 +54,44 @@ class PdfPrinter:
     Raises UsageError for a SOURCE_DATE_EPOCH that is not a whole number.
     """
 
-    def __init__(self, root: Path, created: Optional[datetime.datetime] = None):
+    cache_id = "weasyprint"
+
+    def __init__(self, root: Path, created: Optional[datetime.datetime] = None, jobs: Optional[int] = None):
         self.roots = [Path(root), theme_dir()]
         self.base_url = Path(root)
         self.created = created or source_date()
+        self.jobs = jobs or os.cpu_count() or 1  # how many documents at a time, at most
 
     def print_all(self, documents: Sequence[str]) -> Iterator[Printed]:
-        workers = min(len(documents), os.cpu_count() or 1)
+        """One Printed per document, in order, each as soon as it and those before it are done."""
+        done: dict[int, Printed] = {}
+        following = 0
+        for index, printed in self.print_each(documents):
+            done[index] = printed
+            while following in done:
+                yield done.pop(following)
+                following += 1
+
+    def print_each(self, documents: Sequence[str]) -> Iterator[tuple[int, Printed]]:
+        """(index, Printed) of each document as soon as it is printed. The longest
+        documents start first, so that a large pack does not keep one core busy at
+        the end while the others idle."""
+        order = sorted(range(len(documents)), key=lambda index: len(documents[index]), reverse=True)
+        workers = min(len(documents), self.jobs)
         if workers < 2:
             renderer = PdfRenderer(self.roots)
-            for html in documents:
-                yield renderer.render(html, self.base_url, created=self.created)
+            for index in order:
+                yield index, renderer.render(documents[index], self.base_url, created=self.created)
             return
         with ProcessPoolExecutor(workers) as pool:
-            yield from pool.map(_print_one, repeat(self.roots), documents, repeat(self.base_url), repeat(self.created))
+            futures = {pool.submit(_print_one, self.roots, documents[index], self.base_url, self.created): index
+                       for index in order}
+            try:
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
 
 
 def _print_one(roots: list[Path], html: str, base_url: Path, created: Optional[datetime.datetime]) -> Printed:
@@ -80,6 +109,61 @@ def produce(project: Project, jobs: Sequence[Job], documents: Sequence[str], pri
             shown = job.path.relative_to(project.root).as_posix()
             raise CoursepackError([Problem(shown, 0, 0, reason) for reason in printed.refused])
         yield printed
+
+
+def produce_jobs(project: Project, env, jobs: Sequence[Job], printer: Printer,
+                 cache: Optional[BuildCache] = None) -> Iterator[tuple[int, Printed]]:
+    """Render and print `jobs`, yielding (index in `jobs`, Printed) as each is done.
+
+    With a `cache`, a job whose recipe is unchanged is neither rendered nor printed,
+    and one whose HTML came out as before is not printed; the others are printed
+    and kept. Every job is rendered to HTML (or recalled) before the first is
+    printed, so a mistake in a template stops the command before any file changes.
+
+    Raises CoursepackError for a template mistake, and, naming the job's file, for a
+    document that tried to load a file outside the project or a network address."""
+    done: dict[int, Printed] = {}
+    documents: dict[int, str] = {}
+    for index, job in enumerate(jobs):
+        recalled = cache.recall(job) if cache else None
+        if recalled is not None:
+            done[index] = recalled
+        else:
+            documents[index] = render_html(env, project, job)
+    keys = {index: cache.html_key(html) for index, html in documents.items()} if cache else {}
+    for index in list(documents):
+        printed = cache.lookup(keys[index]) if cache else None
+        if printed is not None:
+            cache.remember(jobs[index], keys[index])
+            done[index] = printed
+            del documents[index]
+    yield from done.items()
+    # Identical documents are printed once (the role sheet of packs that list the same debate).
+    same: dict[str, list[int]] = {}
+    for index, html in documents.items():
+        same.setdefault(html, []).append(index)
+    unique = list(same)
+    each = getattr(printer, "print_each", None)
+    for position, printed in each(unique) if each else enumerate(printer.print_all(unique)):
+        indices = same[unique[position]]
+        if printed.refused:
+            shown = jobs[indices[0]].path.relative_to(project.root).as_posix()
+            raise CoursepackError([Problem(shown, 0, 0, reason) for reason in printed.refused])
+        if cache:
+            cache.store(None, keys[indices[0]], printed)
+        for index in indices:
+            if cache:
+                cache.remember(jobs[index], keys[index])
+            yield index, printed
+
+
+def open_cache(project: Project, printer: Printer, enabled: bool = True) -> Optional[BuildCache]:
+    """The build cache for `printer`'s PDFs, or None: when `enabled` is false (--no-cache)
+    or the printer has no `cache_id` (nothing it prints may stand for a real PDF)."""
+    printer_id = getattr(printer, "cache_id", None)
+    if not enabled or not printer_id:
+        return None
+    return BuildCache(project, getattr(printer, "created", None), printer_id)
 
 
 def finish(job: Job, printed: Printed) -> bytes:
