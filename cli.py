@@ -73,21 +73,25 @@ def check(ctx: click.Context, path: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Replace packet files that already exist.")
 @click.option("--project", "path", type=click.Path(file_okay=False, path_type=Path),
               help="The project folder (default: here or a parent).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Print N documents at a time (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Print everything again, ignoring build/.cache/.")
 @click.pass_context
-def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, force: bool, path: Path | None) -> None:
+def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, force: bool, path: Path | None,
+            jobs: int | None, no_cache: bool) -> None:
     """Write one personalized packet per student of ROSTER into build/packets/PACK/."""
     from coursepack.pipeline.packets import make_packets
     from coursepack.project import find_project
 
-    with _reported(ctx):
+    with _reported(ctx), _Progress("printing") as progress:
         root = find_project(path)
-        result = make_packets(root, pack_id, roster, combined=combined, force=force)
+        result = make_packets(root, pack_id, roster, combined=combined, force=force, jobs=jobs, cache=not no_cache)
         folder = result.packets[0].path.parent.relative_to(root)
-        click.echo(f"wrote {len(result.packets)} packets into {folder}/")
+        progress.say(f"wrote {len(result.packets)} packets into {folder}/")
         if result.combined:
-            click.echo(f"wrote {result.combined.relative_to(root)} ({result.combined_pages} pages)")
+            progress.say(f"wrote {result.combined.relative_to(root)} ({result.combined_pages} pages)")
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            progress.say(f"warning: {warning}", err=True)
 
 
 @main.command()

@@ -23,8 +23,7 @@ from ..project import Project, load_project
 from ..render import make_environment
 from ..roster import Student, load_roster
 from .plan import Job, body_job, fronts_job, packets_folder, reader_side
-from .produce import PdfPrinter, Printer, produce
-from .render import render_html
+from .produce import PdfPrinter, Printer, open_cache, produce_jobs
 from .write import refuse_to_overwrite, write_atomic
 
 
@@ -44,13 +43,15 @@ class PacketsResult:
 
 
 def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = False,
-                 force: bool = False, printer: Optional[Printer] = None) -> PacketsResult:
+                 force: bool = False, printer: Optional[Printer] = None, jobs: Optional[int] = None,
+                 cache: bool = True) -> PacketsResult:
     """Write one packet per student of `roster` into build/packets/<pack id>/, and with
     `combined` all of them in build/packets/<pack id>.pdf.
 
     Raises CoursepackError for problems in the content, templates or roster, and
     when files to write exist already and `force` is false (nothing is written then);
-    UsageError for an unknown pack. `printer` as for build()."""
+    UsageError for an unknown pack. `printer`, `jobs` and `cache` as for build(): the
+    fronts and bodies a class set printed before are taken from the build cache."""
     project = load_project(root)
     pack = project.pack(pack_id)
     debates = [project.modules[m] for m in pack.modules if isinstance(project.modules[m], Debate)]
@@ -62,10 +63,12 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     refuse_to_overwrite(project.root, targets + ([combined_path] if combined_path else []), force)
 
     env = make_environment(project)
-    printer = printer or PdfPrinter(project.root)
+    printer = printer or PdfPrinter(project.root, jobs=jobs)
+    store = open_cache(project, printer, cache)
 
-    def printed(jobs: list[Job]) -> list:
-        return list(produce(project, jobs, [render_html(env, project, job) for job in jobs], printer))
+    def printed(work: list[Job]) -> list:
+        done = dict(produce_jobs(project, env, work, printer, store))
+        return [done[index] for index in range(len(work))]
 
     # Every student's front (cover, own role card) in one document: one layout
     # instead of one per student. Each front starts at its own anchor, front-N.
@@ -100,6 +103,8 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
                                duplex=project.config.page.duplex)
         write_atomic(combined_path, whole)
         combined_pages = stitch.page_count(whole)
+    if store:
+        store.prune()
     return PacketsResult(packets, combined_path, combined_pages, tuple(sorted(warnings)))
 
 
