@@ -123,25 +123,26 @@ def template_for(pack: Any, edition: str) -> str:
 
 def pack_problems(pack: Any, debates: Sequence[Any], complete: bool) -> Iterable[tuple[tuple, str]]:
     """What the layout and editions of `pack` require of it, as (key path inside the
-    pack's entry in coursepack.yaml, message) pairs.
+    pack's entry in coursepack.yaml, message) pairs; the path names the offending node
+    (the edition in the list, not the list).
 
     `debates` are the pack's debate modules (with their sides resolved); `complete`
     is false when some module of the pack is missing (reported elsewhere), so that
     "lists no debate" is not said of a pack whose debate merely failed to load."""
     layout = layout_of(pack)
-    for edition in pack.editions:
+    for index, edition in enumerate(pack.editions):
         if edition not in layout.editions:
             hint = layout.no_edition_hint or f"{layout.noun} has no {{edition}} edition; use one of {', '.join(layout.editions)}"
-            yield ("editions",), hint.format(edition=edition)
+            yield ("editions", index), hint.format(edition=edition)
             break
     if complete and not debates:
         if layout.needs_debate:
             yield ("layout",), (f"pack '{pack.id}' is {layout.noun} but lists no debate module; "
                                 "add one, or use layout: course-pack")
         else:
-            for edition in pack.editions:
+            for index, edition in enumerate(pack.editions):
                 if EDITIONS[edition].needs_debate:
-                    yield ("editions",), (f"pack '{pack.id}' has a {edition} edition but lists no debate module; "
+                    yield ("editions", index), (f"pack '{pack.id}' has a {edition} edition but lists no debate module; "
                                           f"remove '{edition}' or add a debate")
     if pack.side is None:
         return

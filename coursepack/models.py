@@ -2,22 +2,26 @@
 
 Field names are the public contract: they are exactly the YAML keys. The
 models check shape and single-field rules; checks that need more than one
-file (references, glossary conflicts) live in project.py.
+file (references, glossary conflicts) live in references.py.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from . import pasted
 
 from .layouts import EditionId, LayoutId
 
-NAMED_PAGE_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "legal": (215.9, 355.6)}
+NAMED_PAGE_SIZES = {"letter": (215.9, 279.4), "a4": (210.0, 297.0), "a5": (148.0, 210.0), "legal": (215.9, 355.6),
+                    "half-letter": (139.7, 215.9)}
 _MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
 _LENGTH = r"\d+(?:\.\d+)?(?:mm|cm|in|pt|px)"
 _PAGE_SIZE = re.compile(rf"^{_LENGTH}\s+{_LENGTH}$")
+_ONE_LENGTH = re.compile(rf"^(?:0|{_LENGTH})$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -30,9 +34,28 @@ class Model(BaseModel):
 def _safe_id(cls, value: str) -> str:
     """Ids become file names and anchors: keep them plain."""
     if not _SAFE_ID.match(value):
+        if pasted.hint(value):  # 'thaw\u00a0' shows as 'thaw ': name what is there
+            raise ValueError(f"'{pasted.visible(value)}' is not a usable id: {pasted.hint(value)} "
+                             f"({pasted.WHERE_FROM}); retype it with letters, digits, '-', '_' and '.'")
         raise ValueError(
             f"'{value}' is not a usable id: use letters, digits, '-', '_' and '.', starting with a letter or digit")
     return value
+
+
+class FoundAt(ValueError):
+    """Problems a model's own rule found inside it, each at a path relative to the model.
+
+    Raise it from a model_validator so that each problem is reported at the node
+    to fix (`("speeches", 1, "side")`) instead of at the whole mapping; validation.py
+    looks the paths up. Each finding is (path, message)."""
+
+    def __init__(self, found: list[tuple[tuple, str]]):
+        super().__init__("; ".join(message for _, message in found))
+        self.found = found
+
+
+# A side's key (pro, con, gov...): it names the side in packs, rosters, anchors and file names.
+SideKey = Annotated[str, AfterValidator(lambda value: _safe_id(None, value))]
 
 
 def _without_at(cls, value: Optional[str]) -> Optional[str]:
@@ -50,6 +73,25 @@ class PageSettings(Model):
     size: str = "letter"
     orientation: Literal["portrait", "landscape"] = "portrait"
     duplex: bool = False
+    bleed: str = "0"  # printed area beyond the trimmed page, for a print shop: "3mm", "0.125in"
+    marks: Literal["none", "crop"] = "none"  # crop marks, drawn outside the bleed
+
+    @field_validator("bleed", mode="before")
+    @classmethod
+    def _bleed_length(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and value == 0:
+            return "0"
+        if not isinstance(value, str) or not _ONE_LENGTH.match(value.strip()):
+            raise ValueError(f"bleed '{value}' is not a length such as 3mm or 0.125in")
+        value = value.strip()
+        if _length_mm(value) > 25.4:
+            raise ValueError(f"bleed '{value}' is more than an inch; print shops ask for about 3mm (0.125in)")
+        return value
+
+    @property
+    def bleed_mm(self) -> float:
+        """The bleed in mm (0 when there is none)."""
+        return _length_mm(self.bleed)
 
     @field_validator("size")
     @classmethod
@@ -60,11 +102,12 @@ class PageSettings(Model):
         if _PAGE_SIZE.match(value):
             return value
         raise ValueError(
-            f"page size '{value}' is not one of letter, a4, a5, legal, nor two lengths such as \"210mm 297mm\"")
+            f"page size '{value}' is not one of letter, a4, a5, legal, half-letter, "
+            "nor two lengths such as \"210mm 297mm\"")
 
     @property
     def named_size(self) -> Optional[str]:
-        """The paper's name (letter, a4, a5, legal), or None for a size given as two lengths."""
+        """The paper's name (letter, a4, a5, legal, half-letter), or None for a size given as two lengths."""
         return self.size if self.size in NAMED_PAGE_SIZES else None
 
     @property
@@ -76,10 +119,21 @@ class PageSettings(Model):
         if self.size in NAMED_PAGE_SIZES:
             width, height = NAMED_PAGE_SIZES[self.size]
         else:
-            width, height = (float(length[:-2]) * _MM_PER_UNIT[length[-2:]] for length in self.size.split())
+            width, height = (_length_mm(length) for length in self.size.split())
         if self.orientation == "landscape" and width < height:
             width, height = height, width
         return round(width, 2), round(height, 2)
+
+
+def _length_mm(length: str) -> float:
+    """A CSS length written as in coursepack.yaml ("3mm", "0.125in", "0"), in mm."""
+    return 0.0 if length == "0" else float(length[:-2]) * _MM_PER_UNIT[length[-2:]]
+
+
+class PdfSettings(Model):
+    """`pdf:` in coursepack.yaml: which PDF standard the files meet."""
+
+    standard: Literal["ua-1", "none"] = "ua-1"  # ua-1: tagged PDF/UA-1 (ISO 14289-1); none: untagged
 
 
 class PackConfig(Model):
@@ -92,6 +146,7 @@ class PackConfig(Model):
     side: Optional[str] = None  # packet layout: print this side's case only (a roster row may override it)
     card_text: Literal["full", "read-aloud"] = "full"  # read-aloud: only the highlighted words of each card
     role_cards: Literal["sheet", "page"] = "sheet"  # build/<id>-roles.pdf: several cards a page, or one
+    booklet: bool = False  # also write build/<id>-booklet.pdf, imposed for saddle-stitching
 
     _check_id = field_validator("id")(_safe_id)
 
@@ -105,6 +160,7 @@ class ProjectConfig(Model):
     page: PageSettings = PageSettings()
     citation_style: str = "chicago-author-date"
     packs: list[PackConfig] = Field(min_length=1)
+    pdf: PdfSettings = PdfSettings()
 
     @field_validator("language")
     @classmethod
@@ -313,7 +369,7 @@ class Team(Model):
 class DebateFormat(Model):
     id: str
     name: str
-    sides: dict[str, str] = Field(min_length=2)
+    sides: dict[SideKey, str] = Field(min_length=2)
     prep_minutes: Optional[float] = Field(default=None, ge=0)
     speeches: list[Speech] = Field(min_length=1)
     notes: Prose = None
@@ -324,10 +380,11 @@ class DebateFormat(Model):
     @model_validator(mode="after")
     def _speech_sides_known(self) -> "DebateFormat":
         allowed = set(self.sides) | {"both"}
-        for speech in self.speeches:
-            if speech.side not in allowed:
-                raise ValueError(
-                    f"speech '{speech.name}' has side '{speech.side}'; use one of {', '.join(sorted(allowed))}")
+        found = [(("speeches", index, "side"),
+                  f"speech '{speech.name}' has side '{speech.side}'; use one of {', '.join(sorted(allowed))}")
+                 for index, speech in enumerate(self.speeches) if speech.side not in allowed]
+        if found:
+            raise FoundAt(found)
         return self
 
 
@@ -336,10 +393,10 @@ class Debate(Model):
     id: str
     title: str
     resolution: Text
-    format: Any = "classroom"  # a format id or an inline format; resolved in project.py
+    format: Any = "classroom"  # a format id or an inline format; read in loader.py, linked in project.py
     background: Prose = None
     definitions: list[Term] = []
-    sides: dict[str, Side] = Field(min_length=1)
+    sides: dict[SideKey, Side] = Field(min_length=1)
     rebuttals: list[Rebuttal] = []
     cross_examination: dict[str, list[Text]] = {}
     roles: list[Role] = []

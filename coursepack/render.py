@@ -161,10 +161,28 @@ def pack_timeline(modules) -> list[TimelineEvent]:
     return sorted(events, key=lambda event: event.sort_key)
 
 
+# Crop marks start this far beyond the bleed (a print shop's cutter must not touch them).
+CROP_MARK_OFFSET_MM = 3.0
+
+
 def page_css(project: Project) -> Markup:
-    """The paper size; the theme's print.css does the rest (margins, duplex mirroring)."""
-    width, height = project.config.page.size_mm
-    return Markup(f"<style>@page {{ size: {width:g}mm {height:g}mm; }}</style>")
+    """The paper size, bleed and crop marks; the theme's print.css does the rest
+    (margins, duplex mirroring).
+
+    WeasyPrint draws crop marks in the outer half of the CSS bleed area, so with
+    `marks: crop` the CSS bleed is twice the page's bleed plus an offset: the marks
+    then start CROP_MARK_OFFSET_MM beyond the bleed and are as long as bleed + offset
+    (6 mm for a 3 mm bleed). The page's size is the trimmed size (the PDF's TrimBox);
+    the MediaBox grows by the CSS bleed on every side."""
+    settings = project.config.page
+    width, height = settings.size_mm
+    rules = [f"size: {width:g}mm {height:g}mm;"]
+    bleed = settings.bleed_mm
+    if settings.marks == "crop":
+        rules.append(f"bleed: {2 * (bleed + CROP_MARK_OFFSET_MM):g}mm; marks: crop;")
+    elif bleed:
+        rules.append(f"bleed: {bleed:g}mm;")
+    return Markup(f"<style>@page {{ {' '.join(rules)} }}</style>")
 
 
 def side_label(module: Debate, side_key: str) -> str:

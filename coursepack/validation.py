@@ -11,6 +11,7 @@ from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from . import pasted
 from .errors import Problem
 from .yamlio import YamlDocument
 
@@ -38,13 +39,28 @@ def validate(model: type[M], doc: YamlDocument, data: Any = None, at: tuple = ()
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_problem(doc, model, at, error) for error in exc.errors()]
+        return None, [problem for error in exc.errors() for problem in _problems(doc, model, at, error)]
 
 
 def suggest(word: str, choices) -> str:
     """' (did you mean 'x'?)' when a close choice exists, else ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    invisible = pasted.hint(word)  # 'conquest1961' and 'conquest1961\u00a0' look the same
+    if invisible:
+        return f" ({invisible}; did you mean '{close[0]}'?)" if close else f" ({invisible})"
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _problems(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) -> list[Problem]:
+    """The problems one pydantic error stands for, each at the node to fix."""
+    found = getattr(error.get("ctx", {}).get("error"), "found", None)  # models.FoundAt
+    if error["type"] == "value_error" and found:
+        return [doc.problem(at + tuple(error["loc"]) + inside, message) for inside, message in found]
+    if error["loc"][-1:] == ("[key]",):  # a key of a mapping failed its check (a side key)
+        loc = at + tuple(error["loc"][:-1])
+        return [doc.problem(loc, str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"],
+                            key=True)]
+    return [_problem(doc, model, at, error)]
 
 
 def _problem(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) -> Problem:
@@ -60,10 +76,14 @@ def _problem(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) 
         where = f" in {_field_name(error['loc'][:-1])}" if len(error["loc"]) > 1 else ""
         return doc.problem(loc[:-1], f"missing required field '{name}'{where}")
     if kind in _EXPECTED:
+        value = error.get("input")
+        mark = pasted.list_mark(value) if kind == "list_type" and isinstance(value, str) else ""
+        hint = (f"; its lines start with {mark}, as a list pasted from a word processor does: "
+                "start each item with '-' and a space" if mark else "")
         if not any(isinstance(part, str) for part in loc):  # the whole file, or an item of a list
             what = "the file" if not loc else "each item"
-            return doc.problem(loc, f"{what} must be {_EXPECTED[kind]}, not {_describe(error.get('input'))}")
-        return doc.problem(loc, f"'{name}' must be {_EXPECTED[kind]}, not {_describe(error.get('input'))}")
+            return doc.problem(loc, f"{what} must be {_EXPECTED[kind]}, not {_describe(value)}{hint}")
+        return doc.problem(loc, f"'{name}' must be {_EXPECTED[kind]}, not {_describe(value)}{hint}")
     if kind == "literal_error":
         return doc.problem(loc, f"'{name}' must be one of {error['ctx']['expected']}, not {_describe(error.get('input'))}")
     if kind in ("too_short", "list_too_short", "string_too_short"):

@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 import yaml
 
+from . import pasted
 from .errors import CoursepackError, Problem
 
 MAX_DEPTH = 50  # nesting deeper than any real content module
@@ -43,6 +44,15 @@ class YamlDocument:
     data: Any
     values: dict[DocPath, Position] = field(default_factory=dict)
     keys: dict[DocPath, Position] = field(default_factory=dict)
+    text: str = field(default="", repr=False)  # the source, to find a word inside a value
+
+    def column_of(self, needle: str, line: int, *, start: int = 1) -> Optional[int]:
+        """The 1-based column where `needle` is written on `line`, from column `start`; None if it is not there."""
+        lines = self.text.split("\n")
+        if not needle or not 1 <= line <= len(lines):
+            return None
+        index = lines[line - 1].find(needle, max(start - 1, 0))
+        return index + 1 if index >= 0 else None
 
     def where(self, at: DocPath, *, key: bool = False) -> Position:
         """The closest recorded position for `at`, walking up to a parent."""
@@ -80,6 +90,11 @@ _CoreResolver.add_implicit_resolver(
 )
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
 class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
                 yaml.composer.Composer, _CoreResolver):
     def __init__(self, text: str):
@@ -88,6 +103,18 @@ class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
         yaml.parser.Parser.__init__(self)
         yaml.composer.Composer.__init__(self)
         _CoreResolver.__init__(self)
+        self.depth = -1  # of the node being composed; the document's top node is at 0
+
+    def compose_node(self, parent, index):
+        """PyYAML's, which recurses once a level: stop at MAX_DEPTH, where the node starts,
+        before Python's recursion limit does (which knows no line)."""
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def read_text(file: Path, shown_as: str) -> str:
@@ -130,10 +157,10 @@ def load_json(file: Path, shown_as: str) -> YamlDocument:
     except json.JSONDecodeError as exc:
         raise CoursepackError([Problem(shown_as, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]) from None
     except ValueError as exc:  # a duplicate key
-        raise CoursepackError([Problem(shown_as, 0, 0, str(exc))]) from None
+        raise CoursepackError(_json_problems_placed(text, shown_as) or [Problem(shown_as, 0, 0, str(exc))]) from None
     bad = [problem for problem in map(_bad_text_problem, _texts(data)) if problem]
     if bad:  # JSON escapes (\u0000, \ud800) can write what a text file cannot hold
-        raise CoursepackError([Problem(shown_as, 0, 0, bad[0])])
+        raise CoursepackError(_json_problems_placed(text, shown_as) or [Problem(shown_as, 0, 0, bad[0])])
     try:
         # JSON is YAML, except that tabs may indent it: in valid JSON a tab is only whitespace
         doc = parse_yaml(text.replace("\t", " "), shown_as)
@@ -142,6 +169,17 @@ def load_json(file: Path, shown_as: str) -> YamlDocument:
     except CoursepackError:
         pass
     return YamlDocument(shown_as, data)  # no positions: messages point at the file
+
+
+def _json_problems_placed(text: str, shown_as: str) -> list[Problem]:
+    """The same problems (a duplicate key, an escaped control character) found by reading the
+    JSON as YAML, which knows their lines; empty if that reading finds none with a line."""
+    try:
+        parse_yaml(text.replace("\t", " "), shown_as)
+    except CoursepackError as exc:
+        if all(problem.line for problem in exc.problems):
+            return exc.problems
+    return []
 
 
 def _no_duplicate_keys(pairs):
@@ -194,18 +232,18 @@ def parse_yaml(text: str, shown_as: str, *, allow_empty: bool = False,
             f"the file contains the invisible control character U+{exc.character:04X}; delete it "
             "(it often comes with text pasted from a PDF or a word processor)")]) from None
     except yaml.MarkedYAMLError as exc:
-        raise CoursepackError([_syntax_problem(exc, shown_as)]) from None
-    except RecursionError:
-        raise CoursepackError([Problem(shown_as, 0, 0,
-            f"nesting deeper than {MAX_DEPTH} levels; simplify the structure")]) from None
+        raise CoursepackError(_pasted_space_problems(text, shown_as, exc)
+                              or [_syntax_problem(exc, shown_as, text)]) from None
+    except _TooDeep as exc:
+        raise CoursepackError([_too_deep(shown_as, exc.mark.line + 1, exc.mark.column + 1)]) from None
     except yaml.YAMLError as exc:  # errors without a mark (rare)
         raise CoursepackError([Problem(shown_as, 0, 0, f"not valid YAML: {exc}")]) from None
-    doc = YamlDocument(shown_as, None)
+    doc = YamlDocument(shown_as, None, text=text)
     if node is None:
         if allow_empty:
             return doc
         raise CoursepackError([Problem(shown_as, 0, 0, empty_message)])
-    builder = _Builder(doc)
+    builder = _Builder(doc, text)
     doc.data = builder.build(node, (), 0)
     if builder.problems:
         raise CoursepackError(builder.problems)
@@ -226,7 +264,62 @@ _PLAIN_SYNTAX = (
 )
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str) -> Problem:
+def _too_deep(shown_as: str, line: int, col: int) -> Problem:
+    return Problem(shown_as, line, col, f"nesting deeper than {MAX_DEPTH} levels; simplify the structure")
+
+
+# Where YAML needs an ordinary space: the indentation (spaces, and the '-' of list items),
+# and after the ':' that ends a key. An odd space there breaks the structure.
+_ODD = "[" + "".join(pasted.ODD_SPACES) + "]"
+_INDENTATION = re.compile(rf"^(?:[ \t]|{_ODD}|-(?=[ \t]|{_ODD}))*")
+_AFTER_KEY = re.compile(rf"^[ \t]*(?:-[ \t]+)*[^\s:#'\"\[\]{{}}][^:#]*:(?={_ODD})")
+
+
+def _pasted_space_problems(text: str, shown_as: str, exc: yaml.MarkedYAMLError) -> list[Problem]:
+    """When a syntax error comes from what a word processor pastes where YAML needs its own
+    characters (an odd space in the indentation or after a key's ':', an en dash or a bullet
+    where a list item's '-' goes): a problem naming it, on each line up to the error that has
+    one. Empty when the file fails just the same with those characters made YAML's own."""
+    mark = exc.problem_mark or exc.context_mark
+    error_line = mark.line + 1 if mark else text.count("\n") + 1
+    lines = text.split("\n")
+    found: list[tuple[int, int, str]] = []  # (line, col, message), 1-based
+    fixed = list(lines)
+    for number, line in enumerate(lines[:error_line], start=1):
+        indentation = _INDENTATION.match(line).group()
+        odd = [index for index, char in enumerate(indentation) if char in pasted.ODD_SPACES]
+        after_key = _AFTER_KEY.match(line)
+        if odd:
+            found.append((number, odd[0] + 1, f"{pasted.ODD_SPACES[line[odd[0]]]} in the indentation "
+                          f"({pasted.WHERE_FROM}); YAML indents with ordinary spaces only: "
+                          "retype the indentation with the space bar"))
+            fixed[number - 1] = pasted.visible(indentation) + line[len(indentation):]
+        elif pasted.list_mark(line[len(indentation):]):
+            col = len(indentation) + 1
+            found.append((number, col, f"{pasted.list_mark(line[col - 1:])} where a list item's '-' goes "
+                          "(typical of a list pasted from a word processor); a YAML list item starts with "
+                          "'-' (the minus key) and a space: retype it"))
+            fixed[number - 1] = line[:col - 1] + "- " + pasted.visible(line[col + 1:])
+        elif after_key:
+            end = after_key.end()
+            found.append((number, end + 1, f"{pasted.ODD_SPACES[line[end]]} after "
+                          f"'{after_key.group().strip(' ' + chr(9) + '-')}' ({pasted.WHERE_FROM}); YAML needs an "
+                          "ordinary space after the ':' of a key: delete it and type a space"))
+            fixed[number - 1] = line[:end] + " " + line[end + 1:]
+    if not found:
+        return []
+    try:
+        _Composer("\n".join(fixed)).get_single_node()
+    except yaml.MarkedYAMLError as again:
+        again_mark = again.problem_mark or again.context_mark
+        if mark and again_mark and (again_mark.line, again_mark.column) <= (mark.line, mark.column):
+            return []  # not the cause: the same error, or an earlier one
+    except (yaml.YAMLError, _TooDeep):
+        return []
+    return [Problem(shown_as, number, col, message) for number, col, message in found]
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str, source: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     text = str(exc)
@@ -255,6 +348,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str) -> Problem:
         return Problem(shown_as, line, col,
             "YAML syntax error: text continues after a closing quote or bracket; "
             "put the whole value in quotes (\"...\") or use a block (|)")
+    if problem == "mapping values are not allowed here" and mark and any(
+            quote in source.split("\n")[mark.line][:mark.column] for quote in pasted.CURLY_QUOTES):
+        return Problem(shown_as, line, col,
+            "YAML syntax error: unexpected ':' in a value; curly quotes (\u201c...\u201d, typical of a word "
+            "processor) do not quote in YAML: use straight quotes (\"...\") or a block (|)")
     for pyyaml_words, plain in _PLAIN_SYNTAX:
         if pyyaml_words in text:
             return Problem(shown_as, line, col, f"YAML syntax error: {plain}")
@@ -269,8 +367,9 @@ _PLAIN_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 class _Builder:
     """Turns composed nodes into plain values, recording every position."""
 
-    def __init__(self, doc: YamlDocument):
+    def __init__(self, doc: YamlDocument, text: str = ""):
         self.doc = doc
+        self.text = text  # the source, to place characters inside a key
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.alias_nodes = 0
@@ -311,6 +410,10 @@ class _Builder:
             if bad:
                 self.problems.append(Problem(self.doc.path, key_pos.line, key_pos.col, bad))
                 continue
+            pasted_problem = self.pasted_key(key_node, key)
+            if pasted_problem:
+                self.problems.append(pasted_problem)
+                continue
             if key == "<<":
                 self.problems.append(Problem(self.doc.path, key_pos.line, key_pos.col,
                     "YAML merge keys (<<) are not supported; write the fields out"))
@@ -324,11 +427,42 @@ class _Builder:
             result[key] = self.build(value_node, at + (key,), depth + 1)
         return result
 
+    def pasted_key(self, node: yaml.ScalarNode, key: str) -> Optional[Problem]:
+        """A key with an odd space (a non-breaking space...) or in curly quotes, at that character."""
+        start = node.start_mark
+        if key[:1] in pasted.CURLY_QUOTES and key[-1:] in pasted.CURLY_QUOTES:
+            return Problem(self.doc.path, start.line + 1, start.column + 1,
+                f"key {key} is in curly quotes ({pasted.WHERE_FROM}), which YAML reads as part of the key; "
+                f"write it without quotes: {key[1:-1]}")
+        odd = [index for index, _ in pasted.odd_spaces(key)]
+        if not odd:
+            return None
+        written = self.text[start.index:node.end_mark.index]
+        char = key[odd[0]]
+        at = start.index + max(written.find(char), 0)  # where the character is in the file
+        line = self.text.count("\n", 0, at) + 1
+        col = at - (self.text.rfind("\n", 0, at) + 1) + 1
+        shown = pasted.visible(key).strip()
+        where = ("before it" if not key[:odd[0]].strip() else
+                 "after it" if not key[odd[0]:].strip("".join(pasted.ODD_SPACES) + " \t") else "inside it")
+        lead = key[:len(key) - len(key.lstrip("".join(pasted.ODD_SPACES) + " \t"))]
+        takes_room = where == "before it" and any(char not in pasted.ZERO_WIDTH for char in lead)
+        fix = (f"retype the spaces before '{shown}' with the space bar, so that it lines up with the keys it belongs with"
+               if takes_room else "delete it" if where != "inside it" else
+               "retype the key with ordinary characters")
+        return Problem(self.doc.path, line, col,
+            f"key '{shown}' has {pasted.names(key)} {where} ({pasted.WHERE_FROM}); {fix}")
+
     def scalar(self, node: yaml.ScalarNode, pos: Position) -> Any:
         if node.tag == "tag:yaml.org,2002:str":
             bad = _bad_text_problem(node.value)
             if bad:
                 self.problems.append(Problem(self.doc.path, pos.line, pos.col, bad))
+                return ""
+            if node.style is None and node.value[:1] == "-" and node.value[1:2] in pasted.ODD_SPACES:
+                self.problems.append(Problem(self.doc.path, pos.line, pos.col + 1,
+                    f"{pasted.ODD_SPACES[node.value[1]]} after '-' ({pasted.WHERE_FROM}), so this is text, "
+                    "not a list item; YAML needs an ordinary space after the '-': delete it and type a space"))
                 return ""
             return node.value
         if node.tag in _PLAIN_SCALAR_TAGS:

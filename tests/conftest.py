@@ -109,3 +109,21 @@ def run_cli(*args: str):
 @pytest.fixture
 def project(tmp_path):
     return small_project(tmp_path / "proj")
+
+
+@pytest.fixture(scope="session")
+def example_built(tmp_path_factory):
+    """The bundled example project, built once for every test that looks at its PDFs
+    (under umask 022, the usual one, so file modes can be checked)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("example") / "example"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "coursepack.yaml", root)
+    mask = os.umask(0o022)
+    try:
+        result = run_cli("build", root)
+    finally:
+        os.umask(mask)
+    assert result.exit_code == 0, result.output
+    return root

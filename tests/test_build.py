@@ -1,11 +1,10 @@
 """`coursepack build` end to end: real PDFs opened with pypdf."""
 import copy
-import shutil
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONFIG, REPO, TOPIC, run_cli, small_project
+from conftest import CONFIG, TOPIC, run_cli, small_project
 
 
 @pytest.fixture(scope="module")
@@ -144,12 +143,8 @@ def test_duplex_starts_chapters_on_right_hand_pages(tmp_path):
     assert reader.pages[2].extract_text().startswith("Contents")
 
 
-def test_example_project_builds(tmp_path):
-    root = tmp_path / "example"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "coursepack.yaml", root)
-    result = run_cli("build", root)
-    assert result.exit_code == 0, result.output
+def test_example_project_builds(example_built):
+    root = example_built
     names = sorted(p.name for p in (root / "build").glob("*.pdf"))
     assert "khrushchev-unit.pdf" in names and "khrushchev-unit-teacher.pdf" in names
     assert "molotov-split-brief.pdf" in names

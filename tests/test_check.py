@@ -37,7 +37,7 @@ def test_several_mistakes_are_all_reported_with_locations(tmp_path):
         "content/thaw.yaml:4:1: unknown key 'sectons' (did you mean 'sections'?)",
         "content/thaw.yaml:8:12: date '1962-13-45' has no month 13",
         "content/thaw.yaml:9:5: missing required field 'date' in timeline",
-        "content/thaw.yaml:11:13: citation 'nobody2000' is not in content/sources.yaml; add it there or fix the key",
+        "content/thaw.yaml:11:19: citation 'nobody2000' is not in content/sources.yaml; add it there or fix the key",
         "content/thaw.yaml:12:12: 'lines' should be less than or equal to 40",
     ]
 
@@ -55,7 +55,7 @@ def test_unknown_citation_key_is_reported_on_its_line(tmp_path):
         """})
     code, lines = check_lines(root)
     assert code == 1
-    assert lines == ["content/thaw.yaml:8:1: citation 'conquets1961' is not in content/sources.yaml "
+    assert lines == ["content/thaw.yaml:8:26: citation 'conquets1961' is not in content/sources.yaml "
                      "(did you mean 'conquest1961'?); add it there or fix the key"]
 
 
@@ -96,12 +96,17 @@ def test_unknown_format_and_wrong_sides(tmp_path):
                         "speeches": [{"name": "PM", "side": "gov", "minutes": 5}, {"name": "LO", "side": "opposition", "minutes": 5}]}
     write_project(root, {"content/debates/split.yaml": debate})
     code, lines = check_lines(root)
-    assert any("speech 'LO' has side 'opposition'; use one of both, gov, opp" in line for line in lines)
+    assert lines == ["content/debates/split.yaml:16:11: speech 'LO' has side 'opposition'; use one of both, gov, opp"]
 
     debate["format"]["speeches"][1]["side"] = "opp"
     write_project(root, {"content/debates/split.yaml": debate})
     code, lines = check_lines(root)
-    assert any("the sides must be exactly the format's sides: gov, opp (format 'mine'); found pro, con" in line for line in lines)
+    assert lines[:2] == [  # each side that the format does not name, at its own key
+        "content/debates/split.yaml:19:3: side 'pro' is not a side of format 'mine' (sides: gov, opp); "
+        "rename it to one of the missing sides: gov, opp",
+        "content/debates/split.yaml:31:3: side 'con' is not a side of format 'mine' (sides: gov, opp); "
+        "rename it to one of the missing sides: gov, opp",
+    ]
 
 
 def test_pack_lists_a_missing_module(tmp_path):
@@ -193,9 +198,9 @@ def test_images_must_be_inside_the_project_and_have_alt_text(tmp_path):
     code, lines = check_lines(root)
     assert code == 1
     assert lines == [
-        "content/thaw.yaml:6:1: an image needs alt text: ![what it shows](path)",
-        "content/thaw.yaml:8:1: image '../../etc/passwd' is outside the project; copy it into assets/ and give a path like assets/map.png",
-        "content/thaw.yaml:8:1: image 'assets/missing.png' does not exist (paths are relative to the project folder)",
+        "content/thaw.yaml:6:14: an image needs alt text: ![what it shows](path)",
+        "content/thaw.yaml:8:7: image '../../etc/passwd' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:8:41: image 'assets/missing.png' does not exist (paths are relative to the project folder)",
         "content/thaw.yaml:9:21: image '/etc/hostname' is outside the project; copy it into assets/ and give a path like assets/map.png",
     ]
 
@@ -237,3 +242,51 @@ def test_malformed_sources_are_reported(tmp_path):
         "content/sources.yaml:7:5: source 'untitled' needs a 'title'",
         "content/sources.yaml:9:14: each name in 'editor' needs 'family' (and usually 'given'), or 'literal' for an organization",
     ]
+
+
+def test_each_side_and_speech_is_reported_at_its_own_line(tmp_path):
+    """A side the format does not name at its key; missing sides at 'sides:'; every speech
+    with an unknown side at that speech's side, not at the format."""
+    debate = copy.deepcopy(DEBATE)
+    debate["sides"]["neutral"] = {"contentions": [{"id": "neither", "tag": "Neither"}]}
+    root = small_project(tmp_path, **{"content/debates/split.yaml": debate})
+    assert check_lines(root) == (1, [
+        "content/debates/split.yaml:24:3: side 'neutral' is not a side of format 'classroom' (sides: pro, con); "
+        "remove it, or choose a format that has this side"])
+
+    debate = copy.deepcopy(DEBATE)
+    debate["format"] = {"id": "three", "name": "Three", "sides": {"pro": "P", "con": "C", "mid": "M"},
+                        "speeches": [{"name": "One", "side": "pro", "minutes": 3}, {"name": "Two", "side": "cons", "minutes": 3},
+                                     {"name": "Three", "side": "middle", "minutes": 3}]}
+    write_project(root, {"content/debates/split.yaml": debate})
+    assert check_lines(root)[1] == [
+        "content/debates/split.yaml:17:11: speech 'Two' has side 'cons'; use one of both, con, mid, pro",
+        "content/debates/split.yaml:20:11: speech 'Three' has side 'middle'; use one of both, con, mid, pro",
+    ]
+    debate["format"]["speeches"] = debate["format"]["speeches"][:1]
+    del debate["sides"]["con"], debate["cross_examination"]["con"]
+    write_project(root, {"content/debates/split.yaml": debate})
+    assert check_lines(root)[1][0] == (
+        "content/debates/split.yaml:16:1: sides con, mid of format 'three' are missing (sides: pro, con, mid); "
+        "add each with its contentions")
+
+
+def test_an_invisible_character_is_named_even_without_a_suggestion(tmp_path):
+    config = copy.deepcopy(CONFIG)
+    config["packs"][1]["modules"] = ["nowhere\u200b"]
+    root = small_project(tmp_path, **{"coursepack.yaml": config})
+    assert check_lines(root) == (1, [
+        "coursepack.yaml:16:5: pack 'brief' lists module 'nowhere\u200b', which does not exist "
+        "(it contains a zero-width space (U+200B), which does not show)"])
+
+
+def test_every_rule_in_references_is_listed_in_rules():
+    """A rule written in references.py but not listed in RULES would never run."""
+    import inspect
+
+    from coursepack import references
+    rules = {name for name, function in inspect.getmembers(references, inspect.isfunction)
+             if function.__module__ == references.__name__ and not name.startswith("_") and name != "check"
+             and list(inspect.signature(function).parameters) == ["files"]}
+    assert rules == {rule.__name__ for rule in references.RULES}
+    assert len(rules) >= 18

@@ -229,6 +229,61 @@ CASES = [
     Case('huge-sources', {"content/sources.yaml": "references: []\n" + "#" * (6 * 1024 * 1024) + "\n"}, [
         'content/sources.yaml: file is 6145 KiB, over the limit of 5120 KiB (5 MiB) for one file: export only the references this project cites',
     ]),
+    # --- pasted from a word processor: characters that look like a space, or like nothing ---
+    Case('nbsp-as-indentation', {M: topic_text("teacher_notes:\n\u00a0\u00a0 Notes pasted from Word.\n")}, [
+        'content/thaw.yaml:7:1: a non-breaking space (U+00A0) in the indentation (typical of text pasted from a word processor); YAML indents with ordinary spaces only: retype the indentation with the space bar',
+    ]),
+    Case('nbsp-before-key', {M: topic_text("people:\n  - name: Anna Example\n    \u00a0 role: Pasted role\n")}, [
+        "content/thaw.yaml:8:5: key 'role' has a non-breaking space (U+00A0) before it (typical of text pasted from a word processor); retype the spaces before 'role' with the space bar, so that it lines up with the keys it belongs with",
+    ]),
+    Case('nbsp-inside-key', {M: topic_text("teacher\u00a0notes: x\n")}, [
+        "content/thaw.yaml:6:8: key 'teacher notes' has a non-breaking space (U+00A0) inside it (typical of text pasted from a word processor); retype the key with ordinary characters",
+    ]),
+    Case('nbsp-after-colon', {M: "kind: topic\ntitle:\u00a0The Thaw\nsections: [{heading: h, body: b}]\n"}, [
+        "content/thaw.yaml:2:7: a non-breaking space (U+00A0) after 'title:' (typical of text pasted from a word processor); YAML needs an ordinary space after the ':' of a key: delete it and type a space",
+    ]),
+    Case('nbsp-after-dash', {M: topic_text("objectives:\n  -\u00a0Explain the thaw\n  - Compare\n")}, [
+        "content/thaw.yaml:7:4: a non-breaking space (U+00A0) after '-' (typical of text pasted from a word processor), so this is text, not a list item; YAML needs an ordinary space after the '-': delete it and type a space",
+    ]),
+    Case('narrow-nbsp-before-colon', {M: topic_text("summary\u202f: A French colon.\n")}, [
+        "content/thaw.yaml:6:8: key 'summary' has a narrow non-breaking space (U+202F) after it (typical of text pasted from a word processor); delete it",
+    ]),
+    Case('figure-space-as-indentation', {M: topic_text("people:\n  - name: A\n\u2007\u2007\u2007 role: b\n")}, [
+        "content/thaw.yaml:8:1: key 'role' has a figure space (U+2007) before it (typical of text pasted from a word processor); retype the spaces before 'role' with the space bar, so that it lines up with the keys it belongs with",
+    ]),
+    Case('zero-width-space-in-key', {M: topic_text("sum\u200bmary: x\n")}, [
+        "content/thaw.yaml:6:4: key 'summary' has a zero-width space (U+200B) inside it (typical of text pasted from a word processor); retype the key with ordinary characters",
+    ]),
+    Case('byte-order-mark-inside-file', {M: topic_text("\ufeffsummary: x\n")}, [
+        "content/thaw.yaml:6:1: key 'summary' has a zero-width no-break space (U+FEFF, a byte-order mark inside the text) before it (typical of text pasted from a word processor); delete it",
+    ]),
+    Case('curly-quoted-key', {M: topic_text("\u201csummary\u201d: x\n")}, [
+        'content/thaw.yaml:6:1: key “summary” is in curly quotes (typical of text pasted from a word processor), which YAML reads as part of the key; write it without quotes: summary',
+    ]),
+    Case('curly-quoted-value-with-colon', {M: topic_text("summary: \u201cThe Thaw: a new era\u201d\n")}, [
+        'content/thaw.yaml:6:19: YAML syntax error: unexpected \':\' in a value; curly quotes (“...”, typical of a word processor) do not quote in YAML: use straight quotes ("...") or a block (|)',
+    ]),
+    Case('nbsp-in-id', {M: "kind: topic\nid: thaw\u00a0\ntitle: T\nsections: [{heading: h, body: b}]\n"}, [
+        "content/thaw.yaml:2:5: 'thaw ' is not a usable id: it contains a non-breaking space (U+00A0), which does not show (typical of text pasted from a word processor); retype it with letters, digits, '-', '_' and '.'",
+    ]),
+    Case('nbsp-in-source-key', {D: changed(DEBATE, ("sides", "pro", "contentions", 0, "cards", 0, "cite", "source"), "conquest1961\u00a0")}, [
+        "content/debates/split.yaml:15:19: source 'conquest1961\xa0' is not in content/sources.yaml (it contains a non-breaking space (U+00A0), which does not show; did you mean 'conquest1961'?); add it there or fix the key",
+    ]),
+    Case('json-duplicate-key', {"content/sources.json": '[\n  {"id": "taubman2003",\n   "type": "book",\n   "id": "t2003"}\n]\n'}, [
+        "content/sources.json:4:4: duplicate key 'id' (first written on line 2); remove one of them",
+    ]),
+    Case('en-dash-list-of-mappings', {M: "kind: topic\ntitle: T\nsections:\n  \u2013 heading: One\n    body: Text\n  \u2013 heading: Two\n    body: Text\n"}, [
+        "content/thaw.yaml:4:3: an en dash (U+2013) where a list item's '-' goes (typical of a list pasted from a word processor); a YAML list item starts with '-' (the minus key) and a space: retype it",
+    ]),
+    Case('bulleted-list', {M: topic_text("objectives:\n  \u2022 Explain the thaw\n  \u2022 Compare\n")}, [
+        "content/thaw.yaml:7:3: 'objectives' must be a list (lines starting with '- ', or [a, b]), not '• Explain the thaw • Compare'; its lines start with a bullet (U+2022), as a list pasted from a word processor does: start each item with '-' and a space",
+    ]),
+    Case('nbsp-in-source-definition', {"content/sources.yaml": {"references": [dict(SOURCES["references"][0], id="conquest1961\u00a0")]}}, [
+        "content/sources.yaml:2:7: source key 'conquest1961' has a non-breaking space (U+00A0) in it (typical of text pasted from a word processor); retype the key",
+    ]),
+    Case('json-escaped-control-character', {"content/sources.json": '[\n  {"id": "taubman2003",\n   "type": "book",\n   "title": "Khrushchev\\u0007"}\n]\n'}, [
+        'content/sources.json:4:13: text contains the invisible control character U+0007; remove it (or the escape that writes it)',
+    ]),
     # --- dangling references ---
     Case('dangling-module', {"coursepack.yaml": changed(CONFIG, ("packs", 0, "modules"), ["thaw", "splt"])}, [
         "coursepack.yaml:10:5: pack 'unit' lists module 'splt', which does not exist (did you mean 'split'?)",
@@ -240,10 +295,10 @@ CASES = [
         "content/debates/split.yaml:44:11: source 'luethy2008' is not in content/sources.yaml; add it there or fix the key",
     ]),
     Case('dangling-citation', {M: changed(TOPIC, ("summary",), "As Conquest shows [@conquets1961, p. 12].")}, [
-        "content/thaw.yaml:4:10: citation 'conquets1961' is not in content/sources.yaml (did you mean 'conquest1961'?); add it there or fix the key",
+        "content/thaw.yaml:4:29: citation 'conquets1961' is not in content/sources.yaml (did you mean 'conquest1961'?); add it there or fix the key",
     ]),
     Case('dangling-citation-in-block', {M: topic_text("teacher_notes: |\n  First line.\n\n  Second line [see @nobody2000; @conquest1961].\n")}, [
-        "content/thaw.yaml:9:1: citation 'nobody2000' is not in content/sources.yaml; add it there or fix the key",
+        "content/thaw.yaml:9:20: citation 'nobody2000' is not in content/sources.yaml; add it there or fix the key",
     ]),
     Case('dangling-contention', {D: changed(DEBATE, ("rebuttals", 0, "answers"), "ideolgy")}, [
         "content/debates/split.yaml:25:12: rebuttal answers 'ideolgy', which is not a contention id in this debate (did you mean 'ideology'?)",
@@ -264,7 +319,7 @@ CASES = [
         "content/thaw.yaml:14:12: image 'assets/berlin.png' does not exist (paths are relative to the project folder)",
     ]),
     Case('dangling-image-markdown', {M: changed(TOPIC, ("sections", 1, "body"), "![The wall](assets/berlin.png)")}, [
-        "content/thaw.yaml:14:9: image 'assets/berlin.png' does not exist (paths are relative to the project folder)",
+        "content/thaw.yaml:14:10: image 'assets/berlin.png' does not exist (paths are relative to the project folder)",
     ]),
     Case('dangling-citation-style', {"coursepack.yaml": changed(CONFIG, ("citation_style",), "chicago-autor-date")}, [
         "coursepack.yaml:18:17: unknown citation style 'chicago-autor-date' (did you mean 'chicago-author-date'?); bundled styles: apa, chicago-author-date, chicago-author-date-17th-edition, chicago-note-bibliography, chicago-notes-bibliography, harvard-cite-them-right, harvard1, ieee, mla, modern-language-association",
@@ -277,21 +332,28 @@ CASES = [
     ]),
     # --- sides and formats ---
     Case('sides-do-not-match-format', {D: changed(DEBATE, ("sides",), {"pro": DEBATE["sides"]["pro"], "neg": DEBATE["sides"]["con"]})}, [
-        "content/debates/split.yaml:7:3: the sides must be exactly the format's sides: pro, con (format 'classroom'); found pro, neg",
+        "content/debates/split.yaml:19:3: side 'neg' is not a side of format 'classroom' (sides: pro, con); rename it to the missing side con",
     ]),
     Case('speech-minutes-zero', {D: changed(DEBATE, ("format",), {"id": "mine", "name": "Mine", "sides": {"pro": "P", "con": "C"},
                                   "speeches": [{"name": "First", "side": "pro", "minutes": 0}]})}, [
         "content/debates/split.yaml:14:14: 'minutes' should be greater than 0",
     ]),
     Case('sides-missing-one', {D: changed(DEBATE, ("sides", "con"), DELETE)}, [
-        "content/debates/split.yaml:7:3: the sides must be exactly the format's sides: pro, con (format 'classroom'); found pro",
+        "content/debates/split.yaml:6:1: side 'con' of format 'classroom' is missing (sides: pro, con); add it with its contentions",
     ]),
     Case('rebuttal-on-wrong-side', {D: changed(DEBATE, ("rebuttals", 0, "side"), "pro")}, [
         "content/debates/split.yaml:28:9: rebuttal side 'pro' must be the side opposite 'ideology' (con)",
     ]),
     Case('inline-format-speech-side', {D: changed(DEBATE, ("format",), {"id": "mine", "name": "Mine", "sides": {"pro": "P", "con": "C"},
                                        "speeches": [{"name": "First", "side": "pro", "minutes": 4}, {"name": "Second", "side": "opp", "minutes": 4}]})}, [
-        "content/debates/split.yaml:6:3: speech 'Second' has side 'opp'; use one of both, con, pro",
+        "content/debates/split.yaml:16:11: speech 'Second' has side 'opp'; use one of both, con, pro",
+    ]),
+    Case('side-key-with-space', {D: changed(DEBATE, ("sides",), {"pro side": DEBATE["sides"]["pro"], "con": DEBATE["sides"]["con"]})}, [
+        "content/debates/split.yaml:7:3: 'pro side' is not a usable id: use letters, digits, '-', '_' and '.', starting with a letter or digit",
+    ]),
+    Case('format-side-key-with-space', {D: changed(DEBATE, ("format",), {"id": "mine", "name": "Mine", "sides": {"pro": "P", "the con": "C"},
+                                        "speeches": [{"name": "First", "side": "pro", "minutes": 4}]})}, [
+        "content/debates/split.yaml:10:5: 'the con' is not a usable id: use letters, digits, '-', '_' and '.', starting with a letter or digit",
     ]),
     # --- images ---
     Case('image-without-alt-figure', {M: changed(TOPIC, ("sections", 0, "figure"), {"image": "assets/map.png"}), "assets/map.png": b"\x89PNG"}, [
@@ -301,13 +363,13 @@ CASES = [
         "content/thaw.yaml:15:10: 'alt' must not be empty",
     ]),
     Case('image-without-alt-markdown', {M: changed(TOPIC, ("sections", 1, "body"), "A map: ![](assets/map.png)"), "assets/map.png": b"\x89PNG"}, [
-        'content/thaw.yaml:14:9: an image needs alt text: ![what it shows](path)',
+        'content/thaw.yaml:14:17: an image needs alt text: ![what it shows](path)',
     ]),
     Case('image-outside-project', {M: changed(TOPIC, ("sections", 1, "body"), "![A](../secret.png) ![B](/etc/hostname) ![C](file:///etc/passwd) ![D](http://127.0.0.1/x.png)")}, [
-        "content/thaw.yaml:14:9: image '../secret.png' is outside the project; copy it into assets/ and give a path like assets/map.png",
-        "content/thaw.yaml:14:9: image '/etc/hostname' is outside the project; copy it into assets/ and give a path like assets/map.png",
-        "content/thaw.yaml:14:9: image 'file:///etc/passwd' is outside the project; copy it into assets/ and give a path like assets/map.png",
-        "content/thaw.yaml:14:9: image 'http://127.0.0.1/x.png' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:14:10: image '../secret.png' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:14:30: image '/etc/hostname' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:14:50: image 'file:///etc/passwd' is outside the project; copy it into assets/ and give a path like assets/map.png",
+        "content/thaw.yaml:14:75: image 'http://127.0.0.1/x.png' is outside the project; copy it into assets/ and give a path like assets/map.png",
     ]),
     # --- sources ---
     Case('sources-not-a-list', {"content/sources.yaml": "references: Conquest 1961\n"}, [

@@ -379,25 +379,25 @@ def test_role_sheet_has_every_card_with_its_briefing(debate_build):
 
 # ---------------------------------------------------------------- configuration mistakes
 
-@pytest.mark.parametrize("pack, field, expected", [
-    ("{id: p, modules: [split], layout: packet, editions: [student, teacher]}", "editions",
+@pytest.mark.parametrize("pack, node, expected", [  # node: the text the problem points at
+    ("{id: p, modules: [split], layout: packet, editions: [student, teacher]}", "teacher",
      "a packet is what one debater takes into the round and has no teacher edition; "
      "make a second pack with layout: brief for the coach's copy"),
-    ("{id: p, modules: [split], layout: packet, side: left}", "side",
+    ("{id: p, modules: [split], layout: packet, side: left}", "left",
      "side 'left' is not a side of debate 'split'; sides: pro, con"),
-    ("{id: p, modules: [split], side: pro}", "side",
+    ("{id: p, modules: [split], side: pro}", "pro}",
      "'side' chooses the case a packet prints; it only applies to layout: packet"),
-    ("{id: p, modules: [thaw], layout: packet}", "layout",
+    ("{id: p, modules: [thaw], layout: packet}", "packet",
      "pack 'p' is a packet but lists no debate module; add one, or use layout: course-pack"),
-    ("{id: p, modules: [thaw], editions: [judge]}", "editions",
+    ("{id: p, modules: [thaw], editions: [judge]}", "judge",
      "pack 'p' has a judge edition but lists no debate module; remove 'judge' or add a debate"),
 ])
-def test_pack_mistakes(tmp_path, pack, field, expected):
+def test_pack_mistakes(tmp_path, pack, node, expected):
     config = f"title: Test\npacks:\n  - {pack}\n"
     root = packet_project(tmp_path / "proj", **{"coursepack.yaml": config})
     result = run_cli("check", root)
     assert result.exit_code == 1
-    column = len("  - ") + pack.index(field + ":") + len(field + ": ") + 1  # the value, 1-based
+    column = len("  - ") + pack.index(node) + 1  # 1-based
     assert result.stderr.splitlines() == [f"coursepack.yaml:3:{column}: {expected}"]
 
 

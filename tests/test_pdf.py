@@ -115,7 +115,7 @@ def test_same_input_gives_identical_bytes(project):
 
 def test_images_inside_the_project_and_data_urls_load(renderer, project):
     (project / "assets" / "dot.png").write_bytes(png())
-    html = page(f"<img src='../assets/dot.png'><img src='{DOT_DATA_URL}'>")
+    html = page(f"<img src='../assets/dot.png' alt='A red dot'><img src='{DOT_DATA_URL}' alt='A dot'>")
 
     # base_url is a folder inside the project: ../assets is still inside.
     printed = renderer.render(html, project / "content")

@@ -115,7 +115,7 @@ def test_network_image_in_markdown_is_an_error_before_rendering(tmp_path, listen
     root = small_project(tmp_path / "proj", **{"content/thaw.yaml": topic})
     result = run_cli("build", root)
     assert result.exit_code == 1
-    assert result.stderr == (f"content/thaw.yaml:9:9: image '{listener.url('map.png')}' is outside the project; "
+    assert result.stderr == (f"content/thaw.yaml:9:10: image '{listener.url('map.png')}' is outside the project; "
                              "copy it into assets/ and give a path like assets/map.png\n")
     assert listener.connections == []
 

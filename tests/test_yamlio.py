@@ -54,11 +54,15 @@ def test_small_aliases_are_fine():
     assert parse_yaml("a: &x [1, 2]\nb: *x\n", "m.yaml").data == {"a": [1, 2], "b": [1, 2]}
 
 
-def test_deep_nesting():
-    (message,) = errors_of("a: " + "[" * 100 + "]" * 100 + "\n")
-    assert "nesting deeper than 50 levels" in message
-    (message,) = errors_of("a: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert "nesting deeper than 50 levels" in message
+def test_deep_nesting_names_the_line_of_the_level_too_many():
+    """At the node 51 levels down (column 4 + 50), however deep the rest goes: PyYAML's
+    composer recurses once a level, and used to hit Python's limit, which knows no line."""
+    too_deep = "m.yaml:{}: nesting deeper than 50 levels; simplify the structure"
+    assert errors_of("a: " + "[" * 100 + "]" * 100 + "\n") == [too_deep.format("1:54")]
+    assert errors_of("a: " + "[" * 5000 + "]" * 5000 + "\n") == [too_deep.format("1:54")]
+    assert errors_of("a: " + "{b: " * 5000 + "}" * 5000 + "\n") == [too_deep.format("1:201")]
+    block = "a:\n" + "".join("  " * depth + "- \n" for depth in range(1, 2000))
+    assert errors_of(block) == [too_deep.format("52:103")]
 
 
 def test_python_tags_are_refused():
@@ -87,3 +91,22 @@ def test_binary_garbage(tmp_path):
     with pytest.raises(CoursepackError) as caught:
         load_yaml(file, "m.yaml")
     assert str(caught.value.problems[0]) == "m.yaml: file is binary, not YAML text"
+
+
+def test_odd_spaces_in_text_are_text():
+    """Text pasted from a word processor keeps its non-breaking spaces where they are content."""
+    doc = parse_yaml("a: 10\u00a0km\nb: |\n  line one\n  \u00a0indented by Word\nc: \u201cquoted\u201d\n", "m.yaml")
+    assert doc.data == {"a": "10\u00a0km", "b": "line one\n\u00a0indented by Word\n", "c": "\u201cquoted\u201d"}
+
+
+def test_a_syntax_error_elsewhere_is_not_blamed_on_an_odd_space():
+    """A non-breaking space inside a block's text does not cause the unclosed list two lines on."""
+    assert errors_of("b: |\n  \u00a0text\nc: [unclosed\nd: 1\n") == [
+        "m.yaml:4:2: YAML syntax error: a [list] is not closed with ']', or an item contains ':' (quote it)"]
+
+
+def test_odd_space_in_indentation_is_named_on_every_line_it_breaks():
+    assert errors_of("a: |\n  one\n\u00a0 two\n\u00a0 three\nb: 1\n") == [
+        f"m.yaml:{line}:1: a non-breaking space (U+00A0) in the indentation (typical of text pasted from a "
+        "word processor); YAML indents with ordinary spaces only: retype the indentation with the space bar"
+        for line in (3, 4)]

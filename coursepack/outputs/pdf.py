@@ -26,6 +26,10 @@ from urllib.parse import unquote, urlsplit
 from ..errors import UsageError
 
 
+# `pdf.standard` in coursepack.yaml -> WeasyPrint's pdf_variant
+PDF_VARIANTS = {"ua-1": "pdf/ua-1", "none": None}
+
+
 class RefusedResource(Exception):
     """The document tried to load a URL it may not: raised inside the fetcher."""
 
@@ -59,10 +63,19 @@ class PdfRenderer:
 
     Holds one FontConfiguration and one URL fetcher, reused for every document, so
     @font-face files are loaded once. Not thread-safe: use one per thread or process.
+
+    ``standard`` is the `pdf.standard` of coursepack.yaml: ``"ua-1"`` writes tagged
+    PDF/UA-1 (ISO 14289-1: structure tree, /MarkInfo, /Lang, DisplayDocTitle, alt
+    text), ``"none"`` untagged PDF.
     """
 
-    def __init__(self, allowed_roots: list[pathlib.Path]):
+    def __init__(self, allowed_roots: list[pathlib.Path], *, standard: str = "ua-1"):
         from weasyprint.text.fonts import FontConfiguration
+
+        if standard not in PDF_VARIANTS:
+            raise ValueError(f"unknown PDF standard {standard!r}; use one of {', '.join(PDF_VARIANTS)}")
+        self.variant = PDF_VARIANTS[standard]
+        _describe_links_by_their_text()
 
         self.allowed_roots = [pathlib.Path(root).resolve() for root in allowed_roots]
         self._fetcher = _make_fetcher(self.allowed_roots)
@@ -95,7 +108,9 @@ class PdfRenderer:
                 # The trailing slash makes relative URLs resolve inside the folder.
                 base_url=pathlib.Path(base_url).resolve().as_uri() + "/",
                 url_fetcher=self._fetcher,
-            ).render(font_config=self._font_config)
+            # The variant goes to both calls: render() lays out the tags (marked
+            # content), write_pdf() writes the structure tree and metadata.
+            ).render(font_config=self._font_config, pdf_variant=self.variant)
             metadata = document.metadata
             if created is not None:
                 metadata.created = _w3c_date(created)
@@ -105,11 +120,48 @@ class PdfRenderer:
                 metadata.modified = metadata.created
             # pdf_identifier=True: the /ID is an MD5 of the content, so it is
             # stable (the default writes no /ID at all).
-            pdf = document.write_pdf(pdf_identifier=True)
+            pdf = document.write_pdf(pdf_identifier=True, pdf_variant=self.variant)
         # Checked after writing: <link rel=attachment> files are fetched only then.
         refused = tuple(reason for _, reason in self._fetcher.refused)
         return Printed(b"" if refused else pdf, len(document.pages), tuple(warnings), refused,
                        tuple(dict.fromkeys(self._fetcher.read)))
+
+
+def _describe_links_by_their_text() -> None:
+    """Give each link annotation of a tagged PDF its link's text as description.
+
+    WeasyPrint 70 writes the target as a tagged link's /Contents ("m-thaw-s1", or
+    a URL), which a screen reader reads out instead of the words of the link; PDF/UA
+    (ISO 14289-1, 7.18.5) asks for a description of the link. WeasyPrint's own
+    add_links() is wrapped: after it has made the annotations, the description
+    becomes the text of the <a> element, whitespace collapsed (the target stays
+    when the link has no text). Installed once per process; harmless for untagged
+    PDFs, which get no /Contents.
+    """
+    import pydyf
+    import weasyprint.pdf as weasyprint_pdf
+
+    original = weasyprint_pdf.add_links
+    if getattr(original, "describes_links_by_text", False):
+        return
+
+    def add_links(links_and_anchors, *args, **kwargs):
+        original(links_and_anchors, *args, **kwargs)
+        links, _anchors = links_and_anchors
+        # Markup inside a link (<em>) gets an annotation of its own: describe it
+        # with the whole link's text, found through the target they share.
+        texts = {}
+        for _type, target, _rectangle, box in links:
+            element = getattr(box, "element", None)
+            if element is not None and element.tag == "a":
+                texts.setdefault(target, " ".join("".join(element.itertext()).split()))
+        for _type, target, _rectangle, box in links:
+            annotation = getattr(box, "link_annotation", None)
+            if annotation is not None and "Contents" in annotation and texts.get(target):
+                annotation["Contents"] = pydyf.String(texts[target])
+
+    add_links.describes_links_by_text = True
+    weasyprint_pdf.add_links = add_links
 
 
 def _make_fetcher(roots: list[pathlib.Path]):

@@ -15,7 +15,8 @@ from typing import Callable, Iterable, Optional
 from ..project import Project, load_project
 from ..render import make_environment
 from .plan import plan
-from .produce import PdfPrinter, Printer, finish, open_cache, produce_jobs
+from ..outputs.stitch import page_count
+from .produce import PdfPrinter, Printer, booklet, finish, has_booklet, open_cache, produce_jobs
 from .write import write_if_changed
 
 
@@ -50,17 +51,21 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None, *, printer: Opti
     project = load_project(root)
     work = plan(project, pack_ids)
     if planned:
-        planned(len(work))
+        planned(len(work) + sum(has_booklet(job) for job in work))
     env = make_environment(project)
-    printer = printer or PdfPrinter(project.root, jobs=jobs)
+    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, jobs=jobs)
     store = open_cache(project, printer, cache)
-    built: dict[int, Built] = {}
+    built: dict[int, list[Built]] = {}
     for index, printed in produce_jobs(project, env, work, printer, store):
         job = work[index]
-        written = write_if_changed(job.path, finish(job, printed))
-        built[index] = Built(job.path, printed.pages, printed.warnings, written)
+        written = write_if_changed(job.path, finish(job, printed, project.config.page))
+        built[index] = [Built(job.path, printed.pages, printed.warnings, written)]
+        imposed = booklet(project, job, printed)
+        if imposed:  # a second file from the same print: build/<id>-booklet.pdf
+            built[index].append(Built(imposed[0], page_count(imposed[1]), (), write_if_changed(*imposed)))
         if done:
-            done(built[index])
+            for each in built[index]:
+                done(each)
     if store:
         store.prune()
-    return [built[index] for index in range(len(work))]
+    return [each for index in range(len(work)) for each in built[index]]

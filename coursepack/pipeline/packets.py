@@ -63,7 +63,7 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     refuse_to_overwrite(project.root, targets + ([combined_path] if combined_path else []), force)
 
     env = make_environment(project)
-    printer = printer or PdfPrinter(project.root, jobs=jobs)
+    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, jobs=jobs)
     store = open_cache(project, printer, cache)
 
     def printed(work: list[Job]) -> list:

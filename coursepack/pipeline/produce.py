@@ -26,8 +26,11 @@ from ..errors import CoursepackError, Problem
 from ..outputs.pdf import PdfRenderer, Printed, source_date  # WeasyPrint itself loads only when printing
 from ..project import Project
 from ..render import theme_dir
+from ..models import PageSettings
+from ..outputs.booklet import SHEETS_MM, impose
+from ..outputs.prepress import set_bleed_box
 from .cache import BuildCache
-from .plan import Job
+from .plan import EDITION, Job
 from .render import render_html
 
 
@@ -51,16 +54,22 @@ class PdfPrinter:
 
     The creation date of every PDF is `created`, else SOURCE_DATE_EPOCH (read
     here, so that a bad value is reported before anything is printed), else none.
-    Raises UsageError for a SOURCE_DATE_EPOCH that is not a whole number.
+    `standard` is `pdf.standard` of coursepack.yaml: "ua-1" (tagged PDF/UA-1) or
+    "none" (untagged). Raises UsageError for a SOURCE_DATE_EPOCH that is not a whole number.
     """
 
-    cache_id = "weasyprint"
-
-    def __init__(self, root: Path, created: Optional[datetime.datetime] = None, jobs: Optional[int] = None):
+    def __init__(self, root: Path, created: Optional[datetime.datetime] = None, *, standard: str = "ua-1",
+                 jobs: Optional[int] = None):
         self.roots = [Path(root), theme_dir()]
         self.base_url = Path(root)
         self.created = created or source_date()
+        self.standard = standard
         self.jobs = jobs or os.cpu_count() or 1  # how many documents at a time, at most
+
+    @property
+    def cache_id(self) -> str:
+        """What the build cache keys this printer's PDFs by, besides their HTML."""
+        return f"weasyprint standard={self.standard}"
 
     def print_all(self, documents: Sequence[str]) -> Iterator[Printed]:
         """One Printed per document, in order, each as soon as it and those before it are done."""
@@ -79,12 +88,13 @@ class PdfPrinter:
         order = sorted(range(len(documents)), key=lambda index: len(documents[index]), reverse=True)
         workers = min(len(documents), self.jobs)
         if workers < 2:
-            renderer = PdfRenderer(self.roots)
+            renderer = PdfRenderer(self.roots, standard=self.standard)
             for index in order:
                 yield index, renderer.render(documents[index], self.base_url, created=self.created)
             return
         with ProcessPoolExecutor(workers) as pool:
-            futures = {pool.submit(_print_one, self.roots, documents[index], self.base_url, self.created): index
+            futures = {pool.submit(_print_one, self.roots, documents[index], self.base_url, self.created,
+                                   self.standard): index
                        for index in order}
             try:
                 for future in as_completed(futures):
@@ -94,9 +104,10 @@ class PdfPrinter:
                     future.cancel()
 
 
-def _print_one(roots: list[Path], html: str, base_url: Path, created: Optional[datetime.datetime]) -> Printed:
+def _print_one(roots: list[Path], html: str, base_url: Path, created: Optional[datetime.datetime],
+               standard: str = "ua-1") -> Printed:
     """One document in a worker process, with a renderer of its own (about 40 ms to set up)."""
-    return PdfRenderer(roots).render(html, base_url, created=created)
+    return PdfRenderer(roots, standard=standard).render(html, base_url, created=created)
 
 
 def produce(project: Project, jobs: Sequence[Job], documents: Sequence[str], printer: Printer) -> Iterator[Printed]:
@@ -166,9 +177,39 @@ def open_cache(project: Project, printer: Printer, enabled: bool = True) -> Opti
     return BuildCache(project, getattr(printer, "created", None), printer_id)
 
 
-def finish(job: Job, printed: Printed) -> bytes:
+def booklet(project: Project, job: Job, printed: Printed) -> Optional[tuple[Path, bytes]]:
+    """The booklet a printed job also makes, as (path, bytes), or None.
+
+    A pack with `booklet: true` gets build/<id>-booklet.pdf from its student edition
+    (else its first edition): the pages imposed two-up for saddle-stitching, on sheets
+    twice the page size (outputs/booklet.py). Raises CoursepackError when the PDF
+    cannot be imposed."""
+    pack = job.pack
+    if not has_booklet(job):
+        return None
+    path = job.path.with_name(f"{pack.id}-booklet.pdf")
+    sheet = SHEETS_MM.get(project.config.page.named_size or "")
+    try:
+        title = f"{pack.title or project.config.title} (booklet)"
+        return path, impose(printed.pdf, sheet_mm=sheet, title=title)
+    except ValueError as exc:
+        raise CoursepackError([Problem(path.relative_to(project.root).as_posix(), 0, 0, str(exc))]) from None
+
+
+def has_booklet(job: Job) -> bool:
+    """Whether printing `job` also makes its pack's booklet (see `booklet`)."""
+    pack = job.pack
+    source = "student" if "student" in pack.editions else pack.editions[0]
+    return bool(getattr(pack, "booklet", False) and job.output == EDITION and job.edition == source)
+
+
+def finish(job: Job, printed: Printed, page: Optional[PageSettings] = None) -> bytes:
     """The bytes to write for a printed job: the post-processing step of `build`.
 
-    Every edition is written as printed today; imposition (a booklet) transforms
-    `printed.pdf` here, chosen by the job."""
+    With a bleed or crop marks, every page's BleedBox is set to `page.bleed`
+    (outputs/prepress.py: WeasyPrint's is at most 10pt); everything else is written
+    as printed. The booklet is a
+    second file made from the same print (`booklet`)."""
+    if page is not None and (page.bleed_mm or page.marks != "none") and printed.pdf:
+        return set_bleed_box(printed.pdf, page.bleed_mm)
     return printed.pdf

@@ -11,7 +11,11 @@ from ..errors import CoursepackError, Problem
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
+    """Write to a temporary file beside `path`, then rename it over `path`.
+
+    The file gets the permissions a newly created file gets under the user's umask
+    (0644 under the usual 022), as `open()` would give it: mkstemp makes its
+    temporary file 0600, readable by nobody else, so it is widened before the rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # A build killed mid-write (SIGKILL, power cut) leaves its temporary file behind.
     # The name carries the writer's process id: remove those whose writer is gone,
@@ -22,6 +26,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -55,6 +60,20 @@ def refuse_to_overwrite(root: Path, paths: list[Path], force: bool) -> None:
         raise CoursepackError([Problem(shown[0], 0, 0,
             f"already exists ({len(shown)} of the files to write do: {listed}); nothing was written. "
             "Add --force to replace them, or move them away first")])
+
+
+def _umask() -> int:
+    """The process's umask. Linux shows it in /proc; elsewhere it can only be read by
+    setting it, which is set back at once."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _running(pid: int) -> bool:
