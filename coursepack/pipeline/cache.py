@@ -180,7 +180,8 @@ class BuildCache:
 
     def _projectwide(self) -> str:
         """What every document of the project may show: coursepack.yaml, sources, the shared
-        glossary, the debate formats, and the templates (the project's and the theme)."""
+        glossary, the debate formats (every field of Project), and the templates (the
+        project's and the theme)."""
         if self._project_key is None:
             project = self.project
             templates = []
@@ -189,12 +190,11 @@ class BuildCache:
                     continue
                 for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
                     templates.append(f"{path.relative_to(folder).as_posix()}={self.file_hash(path)}")
-            self._project_key = _hash_of(
-                project.config.model_dump_json(),
-                json.dumps(project.sources, sort_keys=True, default=str),
-                json.dumps([_plain(term) for term in project.glossary], sort_keys=True),
-                json.dumps({key: _plain(fmt) for key, fmt in project.formats.items()}, sort_keys=True),
-                "\n".join(templates))
+            # Every field of the project but its folder (in the salt) and its modules (per
+            # pack): a field added later is covered without a change here.
+            data = {field.name: _plain(getattr(project, field.name)) for field in dataclasses.fields(project)
+                    if field.name not in ("root", "modules")}
+            self._project_key = _hash_of(json.dumps(data, sort_keys=True, default=str), "\n".join(templates))
         return self._project_key
 
     def _module_key(self, module_id: str) -> str:
