@@ -85,6 +85,8 @@ class PdfPrinter:
         """(index, Printed) of each document as soon as it is printed. The longest
         documents start first, so that a large pack does not keep one core busy at
         the end while the others idle."""
+        if not documents:
+            return  # not even a renderer: starting one costs WeasyPrint's import
         order = sorted(range(len(documents)), key=lambda index: len(documents[index]), reverse=True)
         workers = min(len(documents), self.jobs)
         if workers < 2:
@@ -154,6 +156,8 @@ def produce_jobs(project: Project, env, jobs: Sequence[Job], printer: Printer,
     for index, html in documents.items():
         same.setdefault(html, []).append(index)
     unique = list(same)
+    if not unique:
+        return
     each = getattr(printer, "print_each", None)
     for position, printed in each(unique) if each else enumerate(printer.print_all(unique)):
         indices = same[unique[position]]
