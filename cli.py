@@ -13,6 +13,7 @@ import click
 
 from coursepack import __version__
 from coursepack.errors import CoursepackError
+from coursepack.layouts import EDITIONS
 
 PATH_ARGUMENT = click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 
@@ -29,17 +30,22 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @PATH_ARGUMENT
 @click.option("--pack", "pack_ids", multiple=True, metavar="ID", help="Build only this pack (repeatable).")
+@click.option("--edition", "editions", multiple=True, type=click.Choice(list(EDITIONS)),
+              help="Build only this edition of each pack (repeatable; teacher includes the role cards).")
+@click.option("--open", "open_pdf", is_flag=True, help="Open the first PDF written in the system's PDF viewer.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Print N PDFs at a time (default: one per core).")
 @click.option("--no-cache", is_flag=True, help="Print every PDF again, ignoring build/.cache/.")
 @click.pass_context
-def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], jobs: int | None, no_cache: bool) -> None:
+def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], editions: tuple[str, ...],
+          open_pdf: bool, jobs: int | None, no_cache: bool) -> None:
     """Check the project in PATH (default: here) and write its PDFs into build/."""
     from coursepack.pipeline.build import build as build_project
     from coursepack.project import find_project
 
     with _reported(ctx), _Progress("printing") as progress:
         root = find_project(path)
+        _theme_warnings(root)
 
         def done(built) -> None:
             shown = built.path.relative_to(root)
@@ -48,7 +54,10 @@ def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], jobs
                 progress.say(f"{shown}: warning: {warning}", err=True)
             progress.advance()
 
-        build_project(root, pack_ids or None, jobs=jobs, cache=not no_cache, planned=progress.start, done=done)
+        written = build_project(root, pack_ids or None, editions or None, jobs=jobs, cache=not no_cache,
+                                planned=progress.start, done=done)
+        if open_pdf and written:
+            click.launch(str(written[0].path))
 
 
 @main.command()
@@ -61,6 +70,7 @@ def check(ctx: click.Context, path: Path | None) -> None:
 
     with _reported(ctx):
         project = check_project(find_project(path))
+        _theme_warnings(project.root)
         click.echo(f"ok: {len(project.modules)} modules, {len(project.config.packs)} packs, "
                    f"{len(project.sources)} sources")
 
@@ -85,6 +95,7 @@ def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, forc
 
     with _reported(ctx), _Progress("printing") as progress:
         root = find_project(path)
+        _theme_warnings(root)
         result = make_packets(root, pack_id, roster, combined=combined, force=force, jobs=jobs, cache=not no_cache)
         folder = result.packets[0].path.parent.relative_to(root)
         progress.say(f"wrote {len(result.packets)} packets into {folder}/")
@@ -111,6 +122,66 @@ def formats(ctx: click.Context, path: Path | None) -> None:
             for number, speech in enumerate(fmt.speeches, 1):
                 side = fmt.sides.get(speech.side, "both sides")
                 click.echo(f"  {number:>2}. {speech.name} ({side}, {format_minutes(speech.minutes)} min)")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--example", is_flag=True, help="Copy the full bundled example project instead of the small starter.")
+@click.option("--force", is_flag=True,
+              help="Write into a folder that is not empty; only the starter's own files are replaced.")
+@click.pass_context
+def new(ctx: click.Context, path: Path, example: bool, force: bool) -> None:
+    """Start a project in PATH: a topic, a debate, sources, a roster and an image, ready to build."""
+    from coursepack.scaffold import create_project
+
+    with _reported(ctx):
+        created = create_project(path, example=example, force=force)
+        click.echo(f"wrote {len(created.written)} files into {path}/" +
+                   (f", replaced {len(created.replaced)}: {', '.join(created.replaced)}" if created.replaced else ""))
+        for note in created.notes:
+            click.echo(f"note: {note}", err=True)
+        readme = f"; see {path}/README.md" if "README.md" in created.written + created.replaced else ""
+        click.echo(f"next: cd {path} && coursepack build   (or coursepack preview){readme}")
+
+
+@main.command()
+@PATH_ARGUMENT
+@click.option("--pack", "pack_ids", multiple=True, metavar="ID", help="Preview only this pack (repeatable).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 to serve on; 0 picks a free one.")
+@click.option("--no-open", is_flag=True, help="Do not open the page in the web browser.")
+@click.pass_context
+def preview(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], port: int, no_open: bool) -> None:
+    """Serve the PDFs on a local page that rebuilds and reloads when a file is saved."""
+    from coursepack.preview import Preview
+    from coursepack.project import find_project
+
+    with _reported(ctx):
+        server = Preview(find_project(path), pack_ids, port, log=lambda line: click.echo(line, err=True))
+        click.echo(f"serving {server.url} (only on this computer); press Ctrl-C to stop")
+        if not no_open:
+            click.launch(server.url)
+        server.run()
+        click.echo("stopped")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["project", "module", "format"]), metavar="KIND")
+@click.pass_context
+def schema(ctx: click.Context, kind: str) -> None:
+    """Print the JSON Schema of KIND: project (coursepack.yaml), module or format (formats/*.yaml)."""
+    from coursepack.schema import schema_text
+
+    with _reported(ctx):
+        click.echo(schema_text(kind), nl=False)
+
+
+def _theme_warnings(root: Path) -> None:
+    """Warn about overrides that replace the theme rather than extend it."""
+    from coursepack.theme import override_warnings
+
+    for warning in override_warnings(root):
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _project_or_none(path: Path | None) -> Path | None:

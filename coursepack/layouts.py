@@ -72,7 +72,8 @@ class Layout:
     """How a pack prints; `id` is the value of `layout:` in coursepack.yaml.
 
     template               the layout's template in templates/ (a project may override it)
-    label                  what the cover calls the document ("Course pack")
+    label                  the label (coursepack/i18n) of what the cover calls the document
+                           (course_pack: "Course pack", "Unterrichtsmaterial")
     editions               the editions a pack of this layout may have
     no_edition_hint        why another edition is refused, and what to do instead
     needs_debate           the pack must list a debate module
@@ -96,11 +97,11 @@ class Layout:
 
 
 LAYOUTS: dict[str, Layout] = {layout.id: layout for layout in (
-    Layout("course-pack", "course-pack.html.j2", label="Course pack", noun="a course pack",
+    Layout("course-pack", "course-pack.html.j2", label="course_pack", noun="a course pack",
            editions=("student", "teacher", "judge"), cover_shows_resolution=False),
-    Layout("brief", "brief.html.j2", label="Debate brief", noun="a brief",
+    Layout("brief", "brief.html.j2", label="debate_brief", noun="a brief",
            editions=("student", "teacher", "judge")),
-    Layout("packet", "packet.html.j2", label="Debate packet", noun="a packet",
+    Layout("packet", "packet.html.j2", label="debate_packet", noun="a packet",
            editions=("student", "judge"), needs_debate=True, one_side_per_reader=True,
            no_edition_hint="a packet is what one debater takes into the round and has no {edition} edition; "
                            "make a second pack with layout: brief for the coach's copy"),

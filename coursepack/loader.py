@@ -16,14 +16,14 @@ from typing import Any, Iterator, Optional, Union
 from .errors import CoursepackError, Problem
 from .models import Debate, DebateFormat, ProjectConfig, Term, Topic
 from .pasted import WHERE_FROM, names, odd_spaces, visible
-from .sources import item_problems
+from .sources import Sources, item_problems, read_bibtex
 from .validation import suggest, validate
 from .yamlio import YamlDocument, load_json, load_yaml
 
 PROJECT_FILE = "coursepack.yaml"
 CONTENT_DIR = "content"
 SPECIAL_CONTENT_FILES = ("sources.yaml", "sources.json", "glossary.yaml")
-SOURCE_FILES = ("sources.yaml", "sources.json")
+SOURCE_FILES = ("sources.yaml", "sources.json", "sources.bib")  # all that exist are read
 BUNDLED_FORMATS = Path(__file__).parent / "formats"
 EMPTY_CONFIG = "file is empty; write at least the project's title and its packs (see the README)"
 
@@ -81,10 +81,13 @@ class ProjectFiles:
     problems: list[Problem] = field(default_factory=list)
 
     @property
-    def source_items(self) -> dict[str, dict]:
-        """CSL items by key; the first definition of a key wins."""
-        items: dict[str, dict] = {}
+    def source_items(self) -> Sources:
+        """CSL items by key; the first definition of a key wins. Items from CSL JSON
+        (sources.json, and sources.bib as pandoc converts it) are `json_keys`."""
+        items = Sources()
         for source in self.sources:
+            if source.key not in items and source.doc.path.endswith((".json", ".bib")):
+                items.json_keys.add(source.key)
             items.setdefault(source.key, source.item)
         return items
 
@@ -164,7 +167,7 @@ class _Reader:
             file = self.root / CONTENT_DIR / name
             if not file.is_file():
                 continue
-            doc = self.read(file, allow_empty=True)
+            doc = self.read(file, allow_empty=True) if file.suffix != ".bib" else self.read_bib(file)
             if doc is None:
                 self.files.unreadable_sources.add(self.rel(file))
                 continue
@@ -189,6 +192,14 @@ class _Reader:
                 self.files.sources.append(Source(key, item, doc, at + (index,)))
                 for inside, message in item_problems(item):
                     self.problems.append(doc.problem(at + (index,) + inside, message))
+
+    def read_bib(self, file: Path) -> Optional[YamlDocument]:
+        """sources.bib as CSL items, each located at its `@type{key,` line; None (problems noted) when unreadable."""
+        try:
+            return read_bibtex(file, self.rel(file))
+        except CoursepackError as exc:
+            self.problems.extend(exc.problems)
+            return None
 
     def read_glossary(self) -> None:
         file = self.root / CONTENT_DIR / "glossary.yaml"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -28,7 +28,8 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 class Model(BaseModel):
     """Strict about unknown keys, immutable once validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False,
+                              use_attribute_docstrings=True)  # field docstrings: JSON Schema descriptions
 
 
 def _safe_id(cls, value: str) -> str:
@@ -71,10 +72,15 @@ Prose = Optional[str]
 
 class PageSettings(Model):
     size: str = "letter"
+    """Paper size: letter, a4, a5, legal, or two lengths with units such as "210mm 297mm" (width, then height)."""
     orientation: Literal["portrait", "landscape"] = "portrait"
+    """portrait (default) or landscape, which turns the page so that it is wider than tall."""
     duplex: bool = False
+    """Printing on both sides: mirrors the inner and outer margins and adds blank pages so that chapters start on a right-hand page."""
     bleed: str = "0"  # printed area beyond the trimmed page, for a print shop: "3mm", "0.125in"
+    """Printed area beyond the trimmed page, for a print shop: a length such as 3mm or 0.125in (default 0: none)."""
     marks: Literal["none", "crop"] = "none"  # crop marks, drawn outside the bleed
+    """crop: crop marks drawn outside the bleed, for a print shop; none (default)."""
 
     @field_validator("bleed", mode="before")
     @classmethod
@@ -134,33 +140,98 @@ class PdfSettings(Model):
     """`pdf:` in coursepack.yaml: which PDF standard the files meet."""
 
     standard: Literal["ua-1", "none"] = "ua-1"  # ua-1: tagged PDF/UA-1 (ISO 14289-1); none: untagged
+    """ua-1 (default): a tagged, accessible PDF/UA-1 file (ISO 14289-1); none: untagged."""
 
 
 class PackConfig(Model):
     id: str
+    """The pack's id, also the output file name stem: build/<id>.pdf, build/<id>-teacher.pdf. Letters, digits, '-', '_' and '.'."""
     title: Optional[str] = None
+    """The title on the cover and in the PDF's metadata; default: the project's title."""
     modules: list[str] = Field(min_length=1)
+    """The ids of the modules the pack prints, in order."""
     editions: list[EditionId] = Field(default=["student"], min_length=1)  # see layouts.py
+    """Which editions to print: student (default), teacher (adds answers and teacher notes), judge (ballots; debates only)."""
     layout: LayoutId = "course-pack"  # see layouts.py
+    """course-pack (default; for the whole class), brief (for the coach: both cases, rebuttals, flow sheet, ballot) or packet (for one debater)."""
     bibliography: Literal["cited", "all"] = "cited"
+    """cited (default): the sources the pack cites; all: every source of the project."""
     side: Optional[str] = None  # packet layout: print this side's case only (a roster row may override it)
+    """Packet layout only: print this side's case (a side key such as pro); a roster row's side overrides it."""
     card_text: Literal["full", "read-aloud"] = "full"  # read-aloud: only the highlighted words of each card
+    """full (default): each evidence card's whole text; read-aloud: only its ==highlighted== words."""
     role_cards: Literal["sheet", "page"] = "sheet"  # build/<id>-roles.pdf: several cards a page, or one
+    """How build/<id>-roles.pdf lays out the role cards: sheet (default; several a page, to cut out) or page (one a page)."""
+    cover: bool = True
+    """false: no cover page; a compact handout starts with its first module (course-pack and brief)."""
+    contents: bool = True
+    """false: no table of contents."""
     booklet: bool = False  # also write build/<id>-booklet.pdf, imposed for saddle-stitching
+    """true: also write build/<id>-booklet.pdf, the pages imposed two to a sheet for folding and stapling."""
 
     _check_id = field_validator("id")(_safe_id)
 
 
+class ThemeFonts(Model):
+    """The fonts of body text and headings."""
+
+    body: Union[str, list[str], None] = None
+    """A bundled family (Linux Libertine, Source Serif 4...), a family installed on the machine,
+    a font file inside the project, or a list of the files of one family (regular, bold, italic)."""
+    headings: Union[str, list[str], None] = None
+    """As body, for headings, labels and running heads (default Linux Biolinum)."""
+
+
+class ThemeSettings(Model):
+    """The look of every document; checked further in theme.py (colours, files, sizes)."""
+
+    accent: Optional[str] = None
+    """Any CSS colour, for headings, rules and boxes ("#8a1538", darkred)."""
+    logo: Optional[str] = None
+    """An image inside the project (PNG, JPEG, GIF or SVG), printed on every cover."""
+    base_size: Optional[str] = None
+    """The size of body text (default 11.5pt); every type size of the theme scales with it."""
+    fonts: ThemeFonts = ThemeFonts()
+    """Fonts: {body, headings}, each a family name or font files."""
+    footer: Optional[str] = None
+    """Text printed at the foot of every page but covers."""
+    css: list[str] = []
+    """Stylesheets inside the project, added after the theme's (they extend it)."""
+
+    @field_validator("css", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("base_size", mode="before")
+    @classmethod
+    def _size_as_text(cls, value: Any) -> Any:
+        return f"{value}pt" if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
 class ProjectConfig(Model):
     title: str
+    """The project's title: the default title of every pack."""
     course: Optional[str] = None
+    """The course name, printed on covers."""
     author: Optional[str] = None
+    """The teacher's name, printed on covers and in the PDFs' metadata."""
     school: Optional[str] = None
+    """The school's name, printed on covers."""
     language: str = "en"
+    """The content's language as a BCP 47 tag (en, en-GB, de, fr, es...): hyphenation, labels and the PDF's /Lang."""
     page: PageSettings = PageSettings()
+    """Paper size, orientation and two-sided printing."""
     citation_style: str = "chicago-author-date"
+    """The citation style: a bundled CSL style name such as chicago-author-date, apa or modern-language-association."""
     packs: list[PackConfig] = Field(min_length=1)
+    """The PDFs to make: each pack is one PDF per edition, made of the modules it lists."""
+    theme: ThemeSettings = ThemeSettings()
+    """The look of every document: accent colour, logo, base size, fonts, footer, extra stylesheets."""
+    labels: dict[str, Any] = {}
+    """Any label of the theme in your own words, over the language's catalogue (coursepack/i18n): key -> text."""
     pdf: PdfSettings = PdfSettings()
+    """Which PDF standard the files meet."""
 
     @field_validator("language")
     @classmethod
@@ -174,8 +245,11 @@ class ProjectConfig(Model):
 
 class Term(Model):
     term: str
+    """The word or phrase defined."""
     definition: Text
+    """The definition (Markdown)."""
     source: Optional[str] = None
+    """Optional: the key of the source the definition comes from (with or without @)."""
 
     @property
     def sort_key(self) -> str:
@@ -190,14 +264,20 @@ class Term(Model):
 
 class Figure(Model):
     image: str
+    """The image file, relative to the project folder, such as assets/map.png."""
     alt: str = Field(min_length=1)
+    """What the image shows, in words: read aloud by screen readers and required."""
     caption: Prose = None
+    """Optional caption printed under the image (Markdown)."""
 
 
 class Section(Model):
     heading: str
+    """The section's heading, listed in the table of contents."""
     body: Text
+    """The section's text (Markdown: lists, tables, footnotes, ==highlights==, citations like [@key, p. 5])."""
     figure: Optional[Figure] = None
+    """Optional image printed with the section; needs alt text."""
 
 
 _DATE = re.compile(r"^(\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:\s*(BCE|BC))?$")
@@ -208,8 +288,11 @@ _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 class TimelineEvent(Model):
     date: str
+    """YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by BC or BCE; events sort by date."""
     event: Text
+    """What happened (Markdown)."""
     display: Optional[str] = None
+    """Optional: how the date prints instead ("Spring 1956")."""
 
     @field_validator("date", mode="before")
     @classmethod
@@ -239,7 +322,14 @@ class TimelineEvent(Model):
         return (signed, int(month or 0), int(day or 0))
 
     @property
+    def parts(self) -> tuple[int, Optional[int], Optional[int], bool]:
+        """(year, month or None, day or None, before the common era)."""
+        year, month, day, era = _DATE.match(self.date).groups()
+        return int(year), int(month) if month else None, int(day) if day else None, bool(era)
+
+    @property
     def label(self) -> str:
+        """The date in English; templates print `event_date(item)`, in the document's language."""
         if self.display:
             return self.display
         year, month, day, era = _DATE.match(self.date).groups()
@@ -257,8 +347,11 @@ def _leap(year: int) -> bool:
 
 class Person(Model):
     name: str
+    """The person's name."""
     years: Optional[str] = None
+    """Life dates as text, such as 1894-1971."""
     role: Prose = None
+    """Who they were, in a line (Markdown)."""
 
     @field_validator("years", mode="before")
     @classmethod
@@ -268,22 +361,36 @@ class Person(Model):
 
 class Question(Model):
     prompt: Text
+    """The question (Markdown)."""
     lines: Optional[int] = Field(default=None, ge=0, le=40)
+    """Ruled writing lines under the question in the student edition, 0 to 40."""
     answer: Prose = None
+    """The expected answer, printed only in the teacher edition (Markdown)."""
 
 
 class Topic(Model):
     kind: Literal["topic"]
+    """topic: a chapter of background reading."""
     id: str
+    """The module's id, used in a pack's modules; default: the file name without .yaml."""
     title: str
+    """The chapter's title."""
     summary: Prose = None
+    """A paragraph introducing the chapter (Markdown)."""
     objectives: list[Text] = []
+    """What students will be able to do, one item each (Markdown)."""
     sections: list[Section] = Field(min_length=1)
+    """The chapter's sections, in order: each a heading and a body, optionally a figure."""
     timeline: list[TimelineEvent] = []
+    """Dated events; merged into the pack's timeline in date order."""
     people: list[Person] = []
+    """The people the chapter introduces."""
     terms: list[Term] = []
+    """Key terms, merged into the pack's glossary."""
     questions: list[Question] = []
+    """Questions for students, with writing lines and teacher-edition answers."""
     teacher_notes: Prose = None
+    """Notes printed only in the teacher edition (Markdown)."""
 
     _check_id = field_validator("id")(_safe_id)
 
@@ -297,7 +404,9 @@ class Topic(Model):
 
 class Cite(Model):
     source: str
+    """The source's key in content/sources.yaml (with or without @)."""
     page: Optional[str] = None
+    """A locator: a page (215), pages (pp. 3-5), a chapter (ch. 3), a number (no. 84)..."""
 
     _strip_at = field_validator("source")(_without_at)
 
@@ -309,29 +418,44 @@ class Cite(Model):
 
 class Card(Model):
     tag: Text
+    """The claim the evidence supports, in one line."""
     cite: Cite
+    """Where the evidence comes from: a source key and a locator."""
     quals: Optional[str] = None
+    """The author's qualifications, printed with the citation."""
     text: Text
+    """The evidence itself; ==highlighted== words are what is read aloud."""
     paraphrase: bool = False
+    """true when the text summarizes the source in the writer's words: it is labelled Summary, not set as a quotation."""
 
 
 class Contention(Model):
     id: str
+    """Unique in the module; rebuttals name it in answers."""
     tag: Text
+    """The contention's claim, in one line."""
     argument: Prose = None
+    """The debater's own reasoning (Markdown)."""
     cards: list[Card] = []
+    """Evidence cards that support the contention."""
 
 
 class Side(Model):
     label: Optional[str] = None
+    """The side's name as printed; default: the format's name for the side."""
     contentions: list[Contention] = Field(min_length=1)
+    """The side's case: its contentions, in order."""
 
 
 class Rebuttal(Model):
     answers: str
+    """The id of the contention of the other side that this block answers."""
     side: Optional[str] = None
+    """The answering side; default: the side opposite the contention answered."""
     points: list[Text] = []
+    """Analytical answers, one each (Markdown)."""
     cards: list[Card] = []
+    """Evidence cards that answer the contention."""
 
     @model_validator(mode="after")
     def _has_content(self) -> "Rebuttal":
@@ -342,40 +466,66 @@ class Rebuttal(Model):
 
 class Role(Model):
     name: str
+    """The person played, as a roster's role column names it."""
     side: Optional[str] = None
+    """The side the role debates on, if any."""
     faction: Optional[str] = None
+    """The group the role belongs to, printed on the card."""
     goals: list[Text] = []
+    """What the role wants to achieve, one each (Markdown)."""
     knows: Prose = None
+    """A private briefing, printed only on this role's own card (Markdown)."""
 
 
 class Speech(Model):
     name: str
+    """The speech's name as the format calls it ("First Affirmative Constructive")."""
     side: str
+    """The side that speaks: one of the format's side keys, or both (a crossfire)."""
     minutes: float = Field(gt=0, le=120)
+    """Speaking time in minutes; may be fractional (1.5)."""
 
 
 class SpeakerPoints(Model):
     min: float
+    """The lowest speaker points a judge may give."""
     max: float
+    """The highest speaker points a judge may give."""
     step: float = 0.5
+    """The smallest step between point values (0.5 allows 27.5)."""
 
 
 class Team(Model):
     name: str
+    """The team's name ("Opening Government")."""
     side: str
+    """The side key the team speaks for."""
     speeches: list[str] = []
+    """The names of the team's speeches."""
 
 
 class DebateFormat(Model):
     id: str
+    """The format's id, as a debate's format names it."""
     name: str
+    """The format's full name, printed on time tables and ballots."""
     sides: dict[SideKey, str] = Field(min_length=2)
+    """The side keys and their printed names, such as {pro: Affirmative, con: Negative}."""
     prep_minutes: Optional[float] = Field(default=None, ge=0)
+    """Preparation time per side, in minutes."""
     speeches: list[Speech] = Field(min_length=1)
+    """Every speech in order: name, side and minutes."""
     notes: Prose = None
+    """How the format runs, printed with the time table (Markdown)."""
     teams: list[Team] = []
+    """Teams within a side, where a side has several (British Parliamentary)."""
     audience_vote: bool = False
+    """true: the ballot has a place for the audience's vote."""
     speaker_points: Optional[SpeakerPoints] = None
+    """The range of speaker points on the ballot."""
+    vocabulary: list[Literal["motion", "points-of-information", "crossfire"]] = []
+    """Word sets the theme uses for this format's debates: motion (Motion for Resolved),
+    points-of-information (for Cross-examination), crossfire."""
 
     @model_validator(mode="after")
     def _speech_sides_known(self) -> "DebateFormat":
@@ -390,17 +540,29 @@ class DebateFormat(Model):
 
 class Debate(Model):
     kind: Literal["debate"]
+    """debate: a resolution argued by two sides."""
     id: str
+    """The module's id, used in a pack's modules; default: the file name without .yaml."""
     title: str
+    """The debate's title."""
     resolution: Text
+    """The motion the sides argue (Markdown)."""
     format: Any = "classroom"  # a format id or an inline format; read in loader.py, linked in project.py
+    """A format id (classroom, policy, lincoln-douglas, public-forum, british-parliamentary, world-schools, oxford, or one under formats/) or a format written out here; default classroom."""
     background: Prose = None
+    """What debaters need to know first (Markdown)."""
     definitions: list[Term] = []
+    """The resolution's terms, as both sides are to use them."""
     sides: dict[SideKey, Side] = Field(min_length=1)
+    """Each side's case, by the format's side keys (pro, con)."""
     rebuttals: list[Rebuttal] = []
+    """Answers to the other side's contentions ("A2" blocks)."""
     cross_examination: dict[str, list[Text]] = {}
+    """Questions to ask each side, by side key."""
     roles: list[Role] = []
+    """Role cards for a role-play debate, one per person."""
     teacher_notes: Prose = None
+    """Notes printed only in the teacher edition (Markdown)."""
 
     _check_id = field_validator("id")(_safe_id)
 

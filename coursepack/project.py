@@ -50,12 +50,14 @@ def find_project(start: Optional[Path] = None) -> Path:
         start = Path(start)
         if (start / PROJECT_FILE).is_file():
             return start.resolve()
-        raise UsageError(f"no {PROJECT_FILE} in {start}; run 'coursepack build' inside a project folder or pass its path")
+        raise UsageError(f"no {PROJECT_FILE} in {start}; run 'coursepack build' inside a project folder or pass its path, "
+                         "or start a new project with 'coursepack new my-unit'")
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / PROJECT_FILE).is_file():
             return folder
-    raise UsageError(f"no {PROJECT_FILE} found in {here} or any parent folder; run this inside a project folder or pass its path")
+    raise UsageError(f"no {PROJECT_FILE} found in {here} or any parent folder; run this inside a project folder "
+                     "or pass its path, or start a new project with 'coursepack new my-unit'")
 
 
 def load_project(root: Path) -> Project:

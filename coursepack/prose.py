@@ -25,15 +25,15 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .citations import Bibliography, CiteItem, parse_locator
+from .citations import Bibliography
 
-# Pandoc's citation key: starts with a letter, digit or _, may hold internal
-# punctuation (:.#$%&-+?<>~/) but does not end with it; or anything in braces.
-CITATION_KEY = r"(?:\{[^{}\s]+\}|\w+(?:[:.#$%&\-+?<>~/]+\w+)*)"
+# Pandoc's citation key (citeKey): starts with a letter, digit or _, may hold single
+# internal punctuation (:.#$%&-+?<>~/) followed by a letter or digit, and "//"; or
+# anything without spaces in braces: @{a key}.
+CITATION_KEY = r"(?:\{[^{}\s]+\}|\w(?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*)"
 _KEY_RE = re.compile(CITATION_KEY)
 _CLUSTER_ITEM_RE = re.compile(rf"(?P<prefix>.*?)(?P<suppress>-?)@(?P<key>{CITATION_KEY})(?P<rest>.*)", re.DOTALL)
-_NARRATIVE_LOCATOR_RE = re.compile(r" \[(?P<locator>[^\[\]@]+)\](?![\[(])")
-_LOCATOR_END_RE = re.compile(r",\s*(?=[^\d\s])")  # a comma before a word ends the locator
+_FOLLOWING_BRACKET_RE = re.compile(r"[ \t]*(?:\n[ \t]*)?\[")  # Pandoc's spnl, then '['
 _NOTE_PUNCTUATION_RE = re.compile(r"[.,;:!?]+")
 
 # Opening and closing quotes, then the inner pair, by language.
@@ -80,21 +80,16 @@ class ProseRenderer:
 
     # -- called by the render rules ---------------------------------------
 
-    def citation_html(self, token: Token, env: dict) -> str:
-        bibliography = self.bibliography
-        if bibliography is None:
+    def citation_html(self, token: Token, env: dict, starts_text: bool = False) -> str:
+        """A placeholder for the citation, formatted by pandoc when the document is done
+        (see citations.Bibliography); without a bibliography, the citation as written.
+        `starts_text`: nothing comes before it in its paragraph (or footnote)."""
+        if self.bibliography is None:
             return str(escape(token.content))
-        items = token.meta["items"]
-        if bibliography.is_note_style:
-            note = bibliography.cite(items)
-            punctuation = token.meta.get("punctuation", "")
-            if env.get("in_footnote"):  # already in a note: the citation is part of its text
-                return (" " if token.meta["bracketed"] else "") + note.rstrip(".") + punctuation
-            author = "" if token.meta["bracketed"] else str(escape(bibliography.authors(items[0].key)))
-            return author + punctuation + self.note_html(_capitalized(note), env)
-        if token.meta["bracketed"]:
-            return bibliography.cite(items)
-        return bibliography.cite_narrative(items[0])
+        in_note = bool(env.get("in_footnote"))
+        placeholder = self.bibliography.cite(token.content, token.meta["keys"], in_note=in_note,
+                                             note_start=starts_text)
+        return (token.meta.get("space_before", "") if in_note else "") + placeholder
 
     def note_html(self, content: str, env: dict) -> str:
         """A page footnote; inside a footnote, the text in parentheses (notes do not nest)."""
@@ -125,11 +120,6 @@ class ProseRenderer:
         return self.note_html(content.strip(), env)
 
 
-def _capitalized(html: str) -> str:
-    """Chicago notes start with a capital ('See Conquest...'), whatever the citation's prefix."""
-    return html[0].upper() + html[1:] if html[:1].islower() else html
-
-
 def find_citations(text: str) -> list[tuple[str, int, bool]]:
     """Every citation key in a prose field: (key, 0-based line within the text, bracketed).
 
@@ -149,8 +139,7 @@ def find_citations(text: str) -> list[tuple[str, int, bool]]:
 def _collect_citations(children: Iterable[Token], first_line: int, env: dict, found: list) -> None:
     for token in children:
         if token.type == "citation":
-            found.extend((item.key, first_line + token.meta["line"], token.meta["bracketed"])
-                         for item in token.meta["items"])
+            found.extend((key, first_line + line, bracketed) for key, line, bracketed in token.meta["key_lines"])
         elif token.type == "footnote_ref":
             note = env["footnotes"]["list"][token.meta["id"]]
             _collect_citations(note.get("tokens", []), first_line, env, found)
@@ -170,12 +159,18 @@ def _parser(language: str) -> MarkdownIt:
     md.core.ruler.after("inline", "footnote_bodies", _collect_footnote_bodies)
     md.core.ruler.before("smartquotes", "dashes", _dashes_rule)
     md.core.ruler.push("detach_footnotes", _detach_footnote_bodies)
-    md.add_render_rule("citation", lambda renderer, tokens, idx, options, env: env["prose"].citation_html(tokens[idx], env))
+    md.add_render_rule("citation", lambda renderer, tokens, idx, options, env: env["prose"].citation_html(
+        tokens[idx], env, starts_text=not "".join(token.content for token in tokens[:idx]).strip()))
     md.add_render_rule("footnote_ref", lambda renderer, tokens, idx, options, env: env["prose"].footnote_html(tokens[idx].meta["id"], env))
     return md
 
 
 # -- citations --------------------------------------------------------------------
+#
+# The rules below find where a citation starts and ends and which keys it cites,
+# following the grammar of Pandoc's Markdown reader (Text.Pandoc.Readers.Markdown:
+# normalCite, textualCite, bareloc, citeKey). What is inside (prefixes, locators,
+# suffixes) is left to pandoc, which receives the citation as written.
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     if state.src[state.pos] == "[":
@@ -191,91 +186,109 @@ def _bracketed_citation(state: StateInline, silent: bool) -> bool:
     end = _closing_bracket(state.src, start, state.posMax)
     if end < 0 or state.src[end + 1:end + 2] in ("(", "["):
         return False
-    items = _cluster_items(state.src[start + 1:end])
-    if not items or not _all_known(state, items):
+    keys = _cite_list(state.src, start + 1, end)
+    if not keys or not _all_known(state, keys):
         return False
-    state.pos = end + 1
+    end += 1
+    note_style = _is_note_style(state)
+    if note_style:  # a note call follows punctuation: pandoc moves it, so it goes along
+        punctuation = _NOTE_PUNCTUATION_RE.match(state.src, end, state.posMax)
+        end = punctuation.end() if punctuation else end
+    state.pos = end
     if silent:
         return True
-    note_style = _is_note_style(state)
-    if note_style:  # note calls hug the word before them
-        state.pending = state.pending.rstrip()
-    token = state.push("citation", "", 0)
-    token.content = state.src[start:end + 1]
-    token.meta = {"items": items, "bracketed": True, "line": state.src.count("\n", 0, start)}
-    if note_style:
-        _move_punctuation_before_note(state, token)
+    # note calls hug the word before them, also across a line break (inside a
+    # footnote, where the citation is text, the space comes back when rendered)
+    space = _strip_space_before(state) if note_style else ""
+    _push_citation(state, start, end, keys, bracketed=True)
+    state.tokens[-1].meta["space_before"] = space
     return True
 
 
 def _narrative_citation(state: StateInline, silent: bool) -> bool:
-    """`@key argues` or `@key [p. 215] argues`; e-mail addresses and unknown handles stay text."""
+    """`@key argues`, `@key [p. 215] argues`, `@key [-@other, p. 30; see also @third]`;
+    e-mail addresses and unknown handles stay text."""
     start = state.pos
     if start > 0 and (state.src[start - 1].isalnum() or state.src[start - 1] in "_@.+-"):
         return False
     match = _KEY_RE.match(state.src, start + 1, state.posMax)
     if not match:
         return False
-    item = CiteItem(_unbraced(match.group()))
-    if not _all_known(state, [item]):
+    keys = [(_unbraced(match.group()), match.start(), False)]
+    if not _all_known(state, keys):
         return False
     end = match.end()
-    locator = _NARRATIVE_LOCATOR_RE.match(state.src, end, state.posMax)
-    if locator and parse_locator(locator.group("locator"))[0]:
-        label, value = parse_locator(locator.group("locator"))
-        item = CiteItem(item.key, value, label)
-        end = locator.end()
+    following = _FOLLOWING_BRACKET_RE.match(state.src, end, state.posMax)
+    if following:  # Pandoc's textualCite: a bracket after the key belongs to the citation
+        opening = following.end() - 1
+        closing = _closing_bracket(state.src, opening, state.posMax)
+        if closing > 0 and state.src[closing + 1:closing + 2] not in ("(", "[") \
+                and state.src[opening + 1:opening + 2] != "^":
+            more = _cite_list(state.src, opening + 1, closing, first_may_be_suffix=True)
+            if more is not None and _all_known(state, more):
+                keys += more
+                end = closing + 1
     state.pos = end
     if not silent:
-        token = state.push("citation", "", 0)
-        token.content = state.src[start:end]
-        token.meta = {"items": [item], "bracketed": False, "line": state.src.count("\n", 0, start)}
+        _push_citation(state, start, end, keys, bracketed=False)
     return True
 
 
+def _push_citation(state: StateInline, start: int, end: int, keys: list, bracketed: bool) -> None:
+    token = state.push("citation", "", 0)
+    token.content = state.src[start:end]
+    token.meta = {"keys": [key for key, _, _ in keys], "bracketed": bracketed,
+                  "line": state.src.count("\n", 0, start),
+                  "key_lines": [(key, state.src.count("\n", 0, at), in_bracket) for key, at, in_bracket in keys]}
+
+
 def _closing_bracket(src: str, start: int, limit: int) -> int:
-    """The `]` closing the bracket at `start`, or -1 (citations hold no brackets of their own)."""
-    for position in range(start + 1, limit):
-        if src[position] == "]":
-            return position
-        if src[position] == "[":
+    """The `]` closing the bracket at `start`, or -1. Brackets inside may nest (a span
+    `[See]{.smallcaps}` in a prefix), but not hold a citation of their own."""
+    depth = 0
+    position = start + 1
+    while position < limit:
+        char = src[position]
+        if char == "\\":
+            position += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            if depth == 0:
+                return position
+            depth -= 1
+        elif char == "@" and depth > 0:
             return -1
+        position += 1
     return -1
 
 
-def _cluster_items(content: str) -> Optional[list[CiteItem]]:
-    items = []
-    for part in content.split(";"):
+def _cite_list(src: str, start: int, end: int, first_may_be_suffix: bool = False) -> Optional[list]:
+    """The keys of `src[start:end]` read as Pandoc's citation list (`see @a, p. 5; -@b`), as
+    (key, position, True); None when it is not one. With `first_may_be_suffix`, the first
+    part may be a suffix without a key (`@key [p. 5; @other]`)."""
+    keys = []
+    position = start
+    for index, part in enumerate(src[start:end].split(";")):
         match = _CLUSTER_ITEM_RE.fullmatch(part)
-        if not match or (match.group("prefix") and not match.group("prefix")[-1].isspace()):
-            return None
-        locator, label, suffix = _locator_and_suffix(match.group("rest"))
-        items.append(CiteItem(_unbraced(match.group("key")), locator, label,
-                              match.group("prefix").strip(), suffix, bool(match.group("suppress"))))
-    return items
-
-
-def _locator_and_suffix(rest: str) -> tuple[Optional[str], str, str]:
-    """`, pp. 3, 5, emphasis added` -> ("3, 5", "page", ", emphasis added"); free text gets label ''."""
-    rest = rest.strip()
-    if not rest.startswith(","):
-        return None, "page", rest
-    text = rest[1:].strip()
-    end = _LOCATOR_END_RE.search(text)
-    locator, suffix = (text[:end.start()], text[end.start():]) if end else (text, "")
-    if not locator:
-        return None, "page", suffix
-    label, value = parse_locator(locator)
-    return (value, label, suffix) if label else (locator, "", suffix)
+        prefix = match.group("prefix") if match else ""
+        if not match or (prefix and (prefix[-1].isalnum() or prefix[-1] in "_@")):
+            if not (index == 0 and first_may_be_suffix and "@" not in part):
+                return None
+        else:
+            keys.append((_unbraced(match.group("key")), position + match.start("key"), True))
+        position += len(part) + 1
+    return keys if keys or first_may_be_suffix else None
 
 
 def _unbraced(key: str) -> str:
     return key[1:-1] if key.startswith("{") else key
 
 
-def _all_known(state: StateInline, items: list[CiteItem]) -> bool:
+def _all_known(state: StateInline, keys: list) -> bool:
     known = state.env.get("known_keys")
-    return known is None or all(item.key in known for item in items)
+    return known is None or all(key in known for key, _, _ in keys)
 
 
 def _is_note_style(state: StateInline) -> bool:
@@ -283,12 +296,22 @@ def _is_note_style(state: StateInline) -> bool:
     return bool(prose and prose.bibliography and prose.bibliography.is_note_style)
 
 
-def _move_punctuation_before_note(state: StateInline, token: Token) -> None:
-    """`as he argued [@key].` -> `as he argued.¹`: note calls follow punctuation."""
-    punctuation = _NOTE_PUNCTUATION_RE.match(state.src, state.pos, state.posMax)
-    if punctuation:
-        token.meta["punctuation"] = punctuation.group()
-        state.pos = punctuation.end()
+def _strip_space_before(state: StateInline) -> str:
+    """No space, and no line break of a YAML block scalar, before a note call; " " when
+    there was some."""
+    stripped = state.pending.rstrip()
+    space = " " if stripped != state.pending else ""
+    state.pending = stripped
+    if state.pending:
+        return space
+    while state.tokens and state.tokens[-1].type == "softbreak":
+        state.tokens.pop()
+        space = " "
+    if state.tokens and state.tokens[-1].type == "text":
+        stripped = state.tokens[-1].content.rstrip()
+        space = " " if stripped != state.tokens[-1].content else space
+        state.tokens[-1].content = stripped
+    return space
 
 
 # -- footnotes ----------------------------------------------------------------------

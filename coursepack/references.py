@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from . import citations, layouts, prose
+from . import citations, glyphs, layouts, prose, theme
 from .errors import Problem
 from .loader import ModuleFile, ProjectFiles
 from .models import Debate, PackConfig, Topic
@@ -35,15 +35,14 @@ def check(files: ProjectFiles) -> list[Problem]:
 # --- coursepack.yaml ------------------------------------------------------------
 
 def citation_style_known(files: ProjectFiles) -> Iterator[Problem]:
-    """coursepack.yaml's citation_style is a bundled CSL style."""
+    """coursepack.yaml's citation_style is a bundled CSL style or a .csl file inside the project."""
     config, doc = files.config, files.config_doc
     if config is None:
         return
-    styles = citations.available_styles()
-    if config.citation_style not in styles:
-        yield doc.problem(("citation_style",),
-            f"unknown citation style '{config.citation_style}'{suggest(config.citation_style, styles)}; "
-            f"bundled styles: {', '.join(styles)}")
+    try:
+        citations.style_path(config.citation_style, files.root)
+    except citations.UnknownStyle as exc:
+        yield doc.problem(("citation_style",), str(exc))
 
 
 def pack_ids_unique(files: ProjectFiles) -> Iterator[Problem]:
@@ -98,21 +97,26 @@ def module_ids_unique(files: ProjectFiles) -> Iterator[Problem]:
     for file in files.valid_modules():
         module_id = file.module.id
         if module_id in first:
+            written = isinstance(file.doc.data, dict) and "id" in file.doc.data
             yield file.doc.problem(("id",),
-                f"module id '{module_id}' is already used by {first[module_id].path}; give each module its own id")
+                f"module id '{module_id}'{'' if written else ' (from the file name)'} is already used by "
+                f"{first[module_id].path}; give each module its own id"
+                + ("" if written else " (add an 'id:' line, or rename the file)"))
         else:
             first[module_id] = file.doc
 
 
 def source_keys_unique(files: ProjectFiles) -> Iterator[Problem]:
-    """No citation key is defined twice, in one sources file or across sources.yaml and .json."""
+    """No citation key is defined twice, in one sources file or across sources.yaml, .json and .bib;
+    the message names the line of both places."""
     first: dict[str, str] = {}
     for source in files.sources:
         if source.key in first:
             yield source.doc.problem(source.at + ("id",),
-                f"source key '{source.key}' is defined twice (also in {first[source.key]}); keep one")
+                f"source key '{source.key}' is defined twice (also at {first[source.key]}); keep one")
         else:
-            first[source.key] = source.doc.path
+            where = source.doc.where(source.at + ("id",))
+            first[source.key] = f"{source.doc.path}:{where.line}:{where.col}"
 
 
 def prose_citations_known(files: ProjectFiles) -> Iterator[Problem]:
@@ -281,12 +285,35 @@ def role_sides(files: ProjectFiles) -> Iterator[Problem]:
                     f"role '{role.name}' has side '{role.side}'{suggest(role.side, side_keys)}; sides: {', '.join(side_keys)}")
 
 
+def theme_settings(files: ProjectFiles) -> Iterator[Problem]:
+    """`theme:` and `labels:` in coursepack.yaml: colours, files inside the project, fonts,
+    sizes, label keys and their placeholders (theme.py); a packet keeps its cover."""
+    if files.config is not None:
+        yield from theme.problems(files.config, files.config_doc, files.root)
+
+
+def characters_printable(files: ProjectFiles) -> Iterator[Problem]:
+    """Characters that no available font can print: one problem a file, at the first
+    one, naming them, the other lines and the fix (glyphs.py)."""
+    if files.config is None:
+        return
+    fonts = glyphs.coverage(files.root / file for file in theme.font_files(files.config.theme))
+    docs = [files.config_doc, *(file.doc for file in files.modules), *(source.doc for source in files.sources),
+            *(entry.doc for entry in files.glossary)]
+    for doc in {id(doc): doc for doc in docs if doc is not None}.values():
+        problem = glyphs.document_problems(doc, fonts, _strings(doc.data, ()),
+                                           lambda doc, at, text, offset: _inside(doc, at, text, offset, ""))
+        if problem:
+            yield problem
+
+
 RULES: tuple[Rule, ...] = (
     # coursepack.yaml
     citation_style_known,
     pack_ids_unique,
     pack_modules_exist,
     debate_packs,
+    theme_settings,
     # modules, sources, glossary
     module_ids_unique,
     source_keys_unique,
@@ -303,6 +330,8 @@ RULES: tuple[Rule, ...] = (
     rebuttals_answer_contentions,
     cross_examination_sides,
     role_sides,
+    # every file
+    characters_printable,
 )
 
 

@@ -16,9 +16,10 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from . import citations, prose
+from . import citations, prose, theme
 from .layouts import layout_of, template_for
 from .errors import CoursepackError, Problem
+from .i18n import Labels
 from .models import Debate, PackConfig, Term, TimelineEvent, Topic
 from .project import Project
 from .roster import Student
@@ -49,7 +50,14 @@ def make_environment(project: Project) -> jinja2.Environment:
     env.filters["read_aloud"] = _read_aloud
     env.globals["format_minutes"] = format_minutes
     env.globals["side_label"] = side_label
+    env.globals["label"] = labels = project_labels(project)
+    env.globals["event_date"] = lambda event: event.display or labels.date(*event.parts)
     return env
+
+
+def project_labels(project: Project) -> Labels:
+    """The theme's words in the project's language, with its own `labels:` on top."""
+    return Labels(project.config.language, project.config.labels)
 
 
 def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edition: str, *,
@@ -60,7 +68,7 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
     `student`, `side`, `students`, `part` and `front_pages` serve packets (see
     packet.html.j2): the side printed is `side`, else the student's, else the
     pack's, else both."""
-    bibliography = citations.Bibliography(project.sources, project.config.citation_style, project.config.language)
+    bibliography = _bibliography(project)
     modules = [project.modules[module_id] for module_id in pack.modules]
     context = {
         "project": project.config,
@@ -76,21 +84,39 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "glossary": pack_glossary(project, modules),
         "timeline": pack_timeline(modules),
         "page_css": page_css(project),
+        "theme_css": theme.style(project, env.globals["label"]),
+        "extra_stylesheets": theme.stylesheets(project),
+        "font_scale": theme.font_scale(project),
         "_prose": prose.ProseRenderer(bibliography, known_keys=set(project.sources)),
-        "cite_short": lambda cite: Markup.escape(bibliography.short(cite.source, cite.page)),
+        # citations are placeholders until the whole document is rendered: then one pandoc
+        # run formats them all (bibliography.resolve below)
+        "cite_short": lambda cite: Markup(bibliography.short(cite.source, cite.page)),
         "cite_full": lambda cite: Markup(bibliography.reference(cite.source)),
         "bibliography_entries": lambda: [Markup(entry) for entry in bibliography.entries(
             list(project.sources) if pack.bibliography == "all" else None)],
         "theme_url": lambda path: _theme_url(project, path),
     }
     try:
-        return env.get_template(template or template_for(pack, edition)).render(context)
+        document = env.get_template(template or template_for(pack, edition)).render(context)
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
         place = _users_template_line(project, exc)
         if place is None:  # the bundled theme or coursepack's own code: a bug of ours, reported as one
             raise
         message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
         raise CoursepackError([Problem(*place, f"template error: {message}")]) from None
+    try:
+        return bibliography.resolve(document)
+    except citations.CitationError as exc:
+        raise CoursepackError([Problem("coursepack.yaml", 0, 0, str(exc))]) from None
+
+
+def _bibliography(project: Project) -> citations.Bibliography:
+    """The document's citations, in the project's style and language (see citations.py)."""
+    try:
+        return citations.Bibliography(project.sources, project.config.citation_style, project.config.language,
+                                      root=project.root)
+    except citations.CitationError as exc:
+        raise CoursepackError([Problem("coursepack.yaml", 0, 0, str(exc))]) from None
 
 
 def _users_template_line(project: Project, exc: BaseException) -> Optional[tuple[str, int, int]]:
@@ -116,7 +142,8 @@ def _users_template_line(project: Project, exc: BaseException) -> Optional[tuple
 
 # The template engine (Jinja and the escaping it calls on every {{ }}): the code around
 # a template's frames, where StrictUndefined and escaping raise the template's mistakes.
-_TEMPLATE_ENGINE = tuple(Path(module.__file__).resolve().parent for module in (jinja2, markupsafe))
+_TEMPLATE_ENGINE = tuple(Path(module.__file__).resolve().parent for module in (jinja2, markupsafe)) + (
+    Path(__file__).resolve().parent / "i18n",)  # label('no-such-key') in a template is the template's mistake
 
 
 @jinja2.pass_context
@@ -185,11 +212,13 @@ def page_css(project: Project) -> Markup:
     return Markup(f"<style>@page {{ {' '.join(rules)} }}</style>")
 
 
-def side_label(module: Debate, side_key: str) -> str:
+@jinja2.pass_context
+def side_label(context, module: Debate, side_key: str) -> str:
+    """The name a debate gives one of its sides; `both` in the document's language."""
     if side_key in module.sides and module.sides[side_key].label:
         return module.sides[side_key].label
     if side_key == "both":
-        return "Both"
+        return context["label"]("both_sides")
     return module.format.sides.get(side_key, side_key) if hasattr(module.format, "sides") else side_key
 
 

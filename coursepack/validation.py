@@ -85,7 +85,9 @@ def _problem(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) 
             return doc.problem(loc, f"{what} must be {_EXPECTED[kind]}, not {_describe(value)}{hint}")
         return doc.problem(loc, f"'{name}' must be {_EXPECTED[kind]}, not {_describe(value)}{hint}")
     if kind == "literal_error":
-        return doc.problem(loc, f"'{name}' must be one of {error['ctx']['expected']}, not {_describe(error.get('input'))}")
+        value = error.get("input")
+        invisible = f" ({pasted.hint(value)})" if isinstance(value, str) and pasted.hint(value) else ""
+        return doc.problem(loc, f"'{name}' must be one of {error['ctx']['expected']}, not {_describe(value)}{invisible}")
     if kind in ("too_short", "list_too_short", "string_too_short"):
         return doc.problem(loc, f"'{name}' must not be empty")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):

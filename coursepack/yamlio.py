@@ -312,7 +312,7 @@ def _pasted_space_problems(text: str, shown_as: str, exc: yaml.MarkedYAMLError) 
         _Composer("\n".join(fixed)).get_single_node()
     except yaml.MarkedYAMLError as again:
         again_mark = again.problem_mark or again.context_mark
-        if mark and again_mark and (again_mark.line, again_mark.column) <= (mark.line, mark.column):
+        if not (mark and again_mark and (again_mark.line, again_mark.column) > (mark.line, mark.column)):
             return []  # not the cause: the same error, or an earlier one
     except (yaml.YAMLError, _TooDeep):
         return []

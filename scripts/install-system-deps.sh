@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages WeasyPrint needs, where they are missing.
 # Pango lays out the text; harfbuzz-subset keeps font subsetting fast (without it
-# WeasyPrint silently falls back to a much slower path). Fonts ship with the theme.
+# WeasyPrint silently falls back to a much slower path). The theme's own fonts ship
+# with it; for scripts they lack, the theme falls back to installed fonts:
+# fonts-noto-cjk (Chinese, Japanese, Korean; about 57 MB to download, 91 MB
+# installed) and fonts-dejavu-core (Arabic, Hebrew and more).
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 shared-mime-info fonts-noto-cjk fonts-dejavu-core)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -40,7 +40,8 @@ def small_built(tmp_path_factory):
     topic = copy.deepcopy(TOPIC)
     topic["sections"][0]["figure"] = {"image": "assets/map.png", "alt": FIGURE_ALT,
                                       "caption": "Europe after the *Austrian State Treaty*."}
-    topic["sections"][1]["body"] += f"\n\n![{INLINE_ALT}](assets/map.png)\n"
+    topic["sections"][1]["body"] += (f"\n\n![{INLINE_ALT}](assets/map.png)\n\n"
+                                     "See the [*Pravda* editorial of 1956](https://example.org/pravda).\n")
     debate = copy.deepcopy(DEBATE)
     debate["sides"]["con"]["contentions"][0]["cards"] = [{
         "tag": "Interests decided", "cite": {"source": "conquest1961", "page": "300"},
@@ -156,6 +157,8 @@ def test_links_are_described_by_their_text(small_built):
                     if annotation.get_object()["/Subtype"] == "/Link"]
     assert "The Secret Speech" in descriptions and "Glossary" in descriptions
     assert not [text for text in descriptions if text.startswith("m-")]
+    # a link with formatting inside is one annotation, described by all its words
+    assert descriptions.count("Pravda editorial of 1956") == 1
 
 
 def test_read_aloud_words_are_marked_in_the_text(small_built):

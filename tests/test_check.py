@@ -216,7 +216,7 @@ def test_sources_from_zotero_csl_json_with_tabs(tmp_path):
     code, lines = check_lines(root)
     assert code == 1
     assert lines == ["content/sources.json:21:9: source key 'conquest1961' is defined twice "
-                     "(also in content/sources.yaml); keep one"]
+                     "(also at content/sources.yaml:2:7); keep one"]
     write_project(root, {"content/sources.json": '[{"id": "x",}]'})
     assert check_lines(root)[1] == ["content/sources.json:1:13: not valid JSON: Expecting property name enclosed in double quotes"]
 

@@ -168,7 +168,7 @@ CASES = [
         "coursepack.yaml:14:7: '../brief' is not a usable id: use letters, digits, '-', '_' and '.', starting with a letter or digit",
     ]),
     Case('bad-page-size', {"coursepack.yaml": changed(CONFIG, ("page",), {"size": "tabloidish"})}, [
-        'coursepack.yaml:19:9: page size \'tabloidish\' is not one of letter, a4, a5, legal, nor two lengths such as "210mm 297mm"',
+        'coursepack.yaml:19:9: page size \'tabloidish\' is not one of letter, a4, a5, legal, half-letter, nor two lengths such as "210mm 297mm"',
     ]),
     Case('bad-language', {"coursepack.yaml": changed(CONFIG, ("language",), "English")}, [
         "coursepack.yaml:4:11: language 'English' is not a BCP 47 tag such as en, en-GB, fr or de",
@@ -281,6 +281,9 @@ CASES = [
     Case('nbsp-in-source-definition', {"content/sources.yaml": {"references": [dict(SOURCES["references"][0], id="conquest1961\u00a0")]}}, [
         "content/sources.yaml:2:7: source key 'conquest1961' has a non-breaking space (U+00A0) in it (typical of text pasted from a word processor); retype the key",
     ]),
+    Case('nbsp-after-a-choice', {"coursepack.yaml": changed(CONFIG, ("packs", 1, "layout"), "brief\u00a0")}, [
+        "coursepack.yaml:17:11: 'layout' must be one of 'course-pack', 'brief' or 'packet', not 'brief\\xa0' (it contains a non-breaking space (U+00A0), which does not show)",
+    ]),
     Case('json-escaped-control-character', {"content/sources.json": '[\n  {"id": "taubman2003",\n   "type": "book",\n   "title": "Khrushchev\\u0007"}\n]\n'}, [
         'content/sources.json:4:13: text contains the invisible control character U+0007; remove it (or the escape that writes it)',
     ]),
@@ -322,7 +325,7 @@ CASES = [
         "content/thaw.yaml:14:10: image 'assets/berlin.png' does not exist (paths are relative to the project folder)",
     ]),
     Case('dangling-citation-style', {"coursepack.yaml": changed(CONFIG, ("citation_style",), "chicago-autor-date")}, [
-        "coursepack.yaml:18:17: unknown citation style 'chicago-autor-date' (did you mean 'chicago-author-date'?); bundled styles: apa, chicago-author-date, chicago-author-date-17th-edition, chicago-note-bibliography, chicago-notes-bibliography, harvard-cite-them-right, harvard1, ieee, mla, modern-language-association",
+        "coursepack.yaml:18:17: unknown citation style 'chicago-autor-date' (did you mean 'chicago-author-date'?); bundled styles: apa, chicago-author-date, chicago-author-date-17th-edition, chicago-note-bibliography, chicago-notes-bibliography, harvard-cite-them-right, harvard1, ieee, mla, modern-language-association; or give the path of a .csl file inside the project, such as styles/my-school.csl",
     ]),
     Case('glossary-term-conflict', {"content/glossary.yaml": [{"term": "thaw", "definition": "Ice melting."}]}, [
         "content/thaw.yaml:31:3: term 'Thaw' is also defined, differently, at content/glossary.yaml:1; keep one definition or name the terms apart",
@@ -385,10 +388,13 @@ CASES = [
         "content/sources.yaml:8:3: each reference needs an 'id' (the citation key)",
     ]),
     Case('sources-defined-twice', {"content/sources.json": json.dumps(SOURCES["references"], indent=2)}, [
-        "content/sources.json:3:11: source key 'conquest1961' is defined twice (also in content/sources.yaml); keep one",
+        "content/sources.json:3:11: source key 'conquest1961' is defined twice (also at content/sources.yaml:2:7); keep one",
     ]),
     Case('sources-json-syntax', {"content/sources.json": '[{"id": "x",}]'}, [
         'content/sources.json:1:13: not valid JSON: Expecting property name enclosed in double quotes',
+    ]),
+    Case('duplicate-id-from-file-name', {"content/units/thaw.yaml": changed(TOPIC, ("id",), DELETE)}, [
+        "content/units/thaw.yaml:1:1: module id 'thaw' (from the file name) is already used by content/thaw.yaml; give each module its own id (add an 'id:' line, or rename the file)",
     ]),
     Case('duplicate-ids', {"content/copy.yaml": TOPIC, "coursepack.yaml": changed(CONFIG, ("packs", 1, "id"), "unit")}, [
         "content/thaw.yaml:2:5: module id 'thaw' is already used by content/copy.yaml; give each module its own id",

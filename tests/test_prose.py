@@ -65,11 +65,6 @@ def test_footnotes_become_page_footnotes_in_place(prose):
     assert "footnotes" not in html and "<hr" not in html
 
 
-def test_inline_footnote_with_citation(prose):
-    html = prose.inline('It fell.^[See "Conquest" [@conquest1961, p. 5].]')
-    assert html == 'It fell.<span class="footnote">See “Conquest” (Conquest 1961, 5).</span>'
-
-
 def test_raw_html_is_printed_as_text(prose):
     html = prose.block("<script>alert(1)</script> and <b>bold</b>")
     assert "<script" not in html and "<b>" not in html
@@ -92,22 +87,45 @@ def test_safe_links_stay(prose):
 
 
 # -- citations -------------------------------------------------------------------
+# Citations are placeholders until the document is done; Bibliography.resolve formats
+# them all with one pandoc run, so the cases of a test share one document.
 
-@pytest.mark.parametrize("text, expected", [
+CITATIONS = [
     ("[@conquest1961, p. 215]", "(Conquest 1961, 215)"),
     ("[@conquest1961, pp. 3-5]", "(Conquest 1961, 3–5)"),
-    ("[@conquest1961, ch. 3]", "(Conquest 1961, chap. 3)"),
+    ("[@conquest1961, chap. 3]", "(Conquest 1961, chap. 3)"),
     ("[@conquest1961, 215]", "(Conquest 1961, 215)"),
     ("[@conquest1961; @taubman2003]", "(Conquest 1961; Taubman 2003)"),
-    ("[see @conquest1961, ch. 3]", "(see Conquest 1961, chap. 3)"),
+    ("[see @conquest1961, chap. 3]", "(see Conquest 1961, chap. 3)"),
     ("[@conquest1961, pp. 3, 5, emphasis added]", "(Conquest 1961, 3, 5, emphasis added)"),
     ("[-@taubman2003]", "(2003)"),
     ("@conquest1961 argues", "Conquest (1961) argues"),
     ("@conquest1961 [p. 215] argues", "Conquest (1961, 215) argues"),
     ("(@conquest1961)", "(Conquest (1961))"),
-])
-def test_citations(prose, text, expected):
-    assert prose.inline(text) == expected
+    # locators without a comma, Markdown in prefix and suffix (Pandoc's manual)
+    ("[@conquest1961 p. 33-35]", "(Conquest 1961, 33–35)"),
+    ("[*see* @conquest1961, p. 4, *emphasis added*]", "(<em>see</em> Conquest 1961, 4, <em>emphasis added</em>)"),
+    ("[@conquest1961, pp. 33-35 and *passim*]", "(Conquest 1961, 33–35 and <em>passim</em>)"),
+    # one citation: the author in the text, the rest in parentheses
+    ("@conquest1961 [-@taubman2003, p. 30; see also @taubman2003]",
+     "Conquest (1961; 2003, 30; see also Taubman 2003)"),
+    ("<b>[@conquest1961]</b>", "&lt;b&gt;(Conquest 1961)&lt;/b&gt;"),
+    ("[<b>see</b> @conquest1961]", "(&lt;b&gt;see&lt;/b&gt; Conquest 1961)"),
+]
+
+
+def test_citations_print_as_pandoc_prints_them():
+    bibliography = Bibliography(SOURCES, "chicago-author-date")
+    prose = ProseRenderer(bibliography)
+    rendered = [prose.inline(text) for text, _ in CITATIONS]
+    assert all("Conquest" not in html for html in rendered)  # placeholders until resolved
+    assert [bibliography.resolve(html) for html in rendered] == [expected for _, expected in CITATIONS]
+    assert bibliography.pandoc_runs == 1
+
+
+def test_inline_footnote_with_citation(prose):
+    html = prose.inline('It fell.^[See "Conquest" [@conquest1961, p. 5].]')
+    assert prose.bibliography.resolve(html) == 'It fell.<span class="footnote">See “Conquest” (Conquest 1961, 5).</span>'
 
 
 @pytest.mark.parametrize("text", [
@@ -134,21 +152,36 @@ def test_without_bibliography_citations_are_literal():
 def test_cited_sources_reach_the_bibliography():
     bibliography = Bibliography(SOURCES)
     ProseRenderer(bibliography).block("As @taubman2003 shows.")
-    assert [entry.split(",")[0] for entry in bibliography.entries()] == ["Taubman"]
+    entries = bibliography.entries()
+    assert len(entries) == 1
+    assert [bibliography.resolve(entry).split(",")[0] for entry in entries] == ["Taubman"]
 
 
 def test_note_style_puts_citations_in_footnotes_after_punctuation():
-    prose = ProseRenderer(Bibliography(SOURCES, "chicago-note-bibliography"))
-    assert prose.inline("as he argued [see @conquest1961, p. 215].") == (
-        'as he argued.<span class="footnote">See Robert Conquest, <i>Power and Policy in the USSR</i> '
-        "(St. Martin's Press, 1961), 215.</span>")
-    assert prose.inline("@taubman2003 disagrees") == (
-        'Taubman<span class="footnote">William Taubman, <i>Khrushchev</i> (W. W. Norton, 2003).</span> disagrees')
+    bibliography = Bibliography(SOURCES, "chicago-note-bibliography")
+    prose = ProseRenderer(bibliography)
+    texts = [prose.inline("as he argued [see @conquest1961, p. 215]."),
+             prose.inline("@taubman2003 disagrees"),
+             # a citation that starts a line of a YAML block scalar: no space before the note
+             prose.block("as he argued\n[@taubman2003, 5]; later"),
+             prose.inline("Noted.^[As he said [@conquest1961, 9].]")]
+    assert [bibliography.resolve(html) for html in texts] == [
+        'as he argued.<span class="footnote">See Robert Conquest, <em>Power and Policy in the USSR</em> '
+        "(St.\xa0Martin’s Press, 1961), 215.</span>",  # pandoc's smart typography: no break after St.
+        'William Taubman<span class="footnote"><em>Khrushchev</em> (W. W. Norton, 2003).</span> disagrees',
+        '<p>as he argued;<span class="footnote">Taubman, <em>Khrushchev</em>, 5.</span> later</p>\n',
+        # inside a note, pandoc puts a citation that follows text in parentheses
+        'Noted.<span class="footnote">As he said (Conquest, <em>Power and Policy in the USSR</em>, 9).</span>',
+    ]
 
 
 def test_find_citations_reports_keys_with_lines():
     text = "First line.\n\nSecond [@a, p. 3; @b]\nthird @c and `@d` and me@x.org\n\n[^1]: Note [@e].\n\nRef.[^1]"
     assert find_citations(text) == [("a", 2, True), ("b", 2, True), ("c", 3, False), ("e", 5, True)]
+    # a citation over two lines of a block scalar: each key on its own line
+    assert find_citations("x [see @a,\np. 3; @b]") == [("a", 0, True), ("b", 1, True)]
+    # the author in the text, more sources in the bracket after it
+    assert find_citations("@a [-@b, p. 30; see also @c]") == [("a", 0, False), ("b", 0, True), ("c", 0, True)]
 
 
 def test_find_citations_sees_unknown_bracketed_keys():

@@ -69,7 +69,11 @@ class PdfRenderer:
     text), ``"none"`` untagged PDF.
     """
 
-    def __init__(self, allowed_roots: list[pathlib.Path], *, standard: str = "ua-1"):
+    def __init__(self, allowed_roots: list[pathlib.Path], *, standard: str = "ua-1",
+                 fallbacks: list[tuple[pathlib.Path, pathlib.Path]] = ()):
+        """`fallbacks`: (folder, other) pairs; a missing file under `folder` is looked up
+        at the same place under `other` (a copied stylesheet's fonts.css and fonts/
+        come from the theme)."""
         from weasyprint.text.fonts import FontConfiguration
 
         if standard not in PDF_VARIANTS:
@@ -78,7 +82,8 @@ class PdfRenderer:
         _describe_links_by_their_text()
 
         self.allowed_roots = [pathlib.Path(root).resolve() for root in allowed_roots]
-        self._fetcher = _make_fetcher(self.allowed_roots)
+        self._fetcher = _make_fetcher(self.allowed_roots, [(pathlib.Path(a).resolve(), pathlib.Path(b).resolve())
+                                                           for a, b in fallbacks])
         self._font_config = FontConfiguration()
 
     def render(
@@ -135,8 +140,14 @@ def _describe_links_by_their_text() -> None:
     (ISO 14289-1, 7.18.5) asks for a description of the link. WeasyPrint's own
     add_links() is wrapped: after it has made the annotations, the description
     becomes the text of the <a> element, whitespace collapsed (the target stays
-    when the link has no text). Installed once per process; harmless for untagged
-    PDFs, which get no /Contents.
+    when the link has no text).
+
+    Markup inside a link (``<a><em>Pravda</em></a>``) gets a second annotation from
+    WeasyPrint, which it tags under the inner element rather than under the Link
+    (a PDF/UA failure). The <a> box's own annotation already covers the inner
+    box, so in a tagged PDF the inner one is dropped from the page.
+
+    Installed once per process; untagged PDFs (no /Contents) are left as they are.
     """
     import pydyf
     import weasyprint.pdf as weasyprint_pdf
@@ -155,16 +166,26 @@ def _describe_links_by_their_text() -> None:
             element = getattr(box, "element", None)
             if element is not None and element.tag == "a":
                 texts.setdefault(target, " ".join("".join(element.itertext()).split()))
+        page = args[2] if len(args) > 2 else kwargs.get("page")
         for _type, target, _rectangle, box in links:
             annotation = getattr(box, "link_annotation", None)
-            if annotation is not None and "Contents" in annotation and texts.get(target):
+            if annotation is None or "Contents" not in annotation:
+                continue  # untagged, or not a link annotation
+            element = getattr(box, "element", None)
+            inner = element is None or element.tag != "a"
+            if inner and target in texts and page is not None and "Annots" in page:
+                # Inside an <a> on this page, whose annotation covers it.
+                page["Annots"] = pydyf.Array(ref for ref in page["Annots"] if ref != annotation.reference)
+                box.link_annotation = None
+                continue
+            if texts.get(target):
                 annotation["Contents"] = pydyf.String(texts[target])
 
     add_links.describes_links_by_text = True
     weasyprint_pdf.add_links = add_links
 
 
-def _make_fetcher(roots: list[pathlib.Path]):
+def _make_fetcher(roots: list[pathlib.Path], fallbacks=()):
     """Build the fetcher; a function, because its base class lives in weasyprint."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -198,6 +219,9 @@ def _make_fetcher(roots: list[pathlib.Path]):
             if parts.netloc not in ("", "localhost"):
                 raise RefusedResource(url, f"{url}: files on other hosts are not allowed")
             path = pathlib.Path(unquote(parts.path))
+            for folder, other in fallbacks:
+                if not path.exists() and path.is_relative_to(folder) and (other / path.relative_to(folder)).is_file():
+                    path = other / path.relative_to(folder)
             real = path.resolve()
             if not any(real.is_relative_to(root) for root in roots):
                 shown = _shown(path, roots)

@@ -36,10 +36,11 @@ def check(root: Path) -> Project:
     return load_project(root)
 
 
-def build(root: Path, pack_ids: Optional[Iterable[str]] = None, *, printer: Optional[Printer] = None,
-          jobs: Optional[int] = None, cache: bool = True, planned: Optional[Callable[[int], None]] = None,
-          done: Optional[Callable[[Built], None]] = None) -> list[Built]:
-    """Write the PDFs of every pack of the project in `root` (or of `pack_ids`) into build/.
+def build(root: Path, pack_ids: Optional[Iterable[str]] = None, editions: Optional[Iterable[str]] = None, *,
+          printer: Optional[Printer] = None, jobs: Optional[int] = None, cache: bool = True,
+          planned: Optional[Callable[[int], None]] = None, done: Optional[Callable[[Built], None]] = None) -> list[Built]:
+    """Write the PDFs of every pack of the project in `root` (or of `pack_ids`; only
+    `editions` of them when given) into build/.
 
     `printer` prints the HTML (default: a PdfPrinter printing `jobs` documents at a
     time, default one a core); a preview server passes its own (see produce.py).
@@ -49,7 +50,7 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None, *, printer: Opti
     Returns them in the order planned. Raises CoursepackError (exit 1) for problems
     in the content or templates, UsageError (exit 2) for an unknown pack."""
     project = load_project(root)
-    work = plan(project, pack_ids)
+    work = plan(project, pack_ids, editions)
     if planned:
         planned(len(work) + sum(has_booklet(job) for job in work))
     env = make_environment(project)

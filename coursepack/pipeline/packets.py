@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .. import glyphs, theme
 from ..errors import CoursepackError, Problem
 from ..models import Debate
 from ..outputs import stitch
 from ..project import Project, load_project
-from ..render import make_environment
+from ..render import make_environment, project_labels
 from ..roster import Student, load_roster
 from .plan import Job, body_job, fronts_job, packets_folder, reader_side
 from .produce import PdfPrinter, Printer, open_cache, produce_jobs
@@ -56,6 +57,10 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     pack = project.pack(pack_id)
     debates = [project.modules[m] for m in pack.modules if isinstance(project.modules[m], Debate)]
     students = load_roster(roster, _shown(project, roster), debates)
+    unprintable = glyphs.lines_problem(_shown(project, roster), [(s.row, f"{s.name} {s.period or ''}") for s in students],
+                                       glyphs.coverage(project.root / f for f in theme.font_files(project.config.theme)))
+    if unprintable:  # names that would print as empty boxes on the covers (see glyphs.py)
+        raise CoursepackError([unprintable])
 
     folder = packets_folder(project, pack)
     targets = [folder / f"{student.file_stem}.pdf" for student in students]
@@ -99,7 +104,7 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
         packets.append(Packet(student, target, body.pages))  # the front replaced as many stand-in pages
     combined_pages = 0
     if combined_path:
-        whole = stitch.combine([packet.path for packet in packets], title=f"{title}: all packets",
+        whole = stitch.combine([packet.path for packet in packets], title=f"{title}: {project_labels(project).texts['all_packets']}",
                                duplex=project.config.page.duplex)
         write_atomic(combined_path, whole)
         combined_pages = stitch.page_count(whole)

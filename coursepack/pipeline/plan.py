@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from ..layouts import EDITIONS, FRONTS_TEMPLATE, Layout, layout_of, template_for
+from ..errors import UsageError
 from ..models import PackConfig
 from ..project import Project
 from ..roster import Student
@@ -60,11 +61,31 @@ class Job:
         return self.output if self.output in (FRONTS, BODY) else "whole"
 
 
-def plan(project: Project, pack_ids: Optional[Iterable[str]] = None) -> list[Job]:
+def plan(project: Project, pack_ids: Optional[Iterable[str]] = None,
+         editions: Optional[Iterable[str]] = None) -> list[Job]:
     """`coursepack build`: every edition of every pack (or of `pack_ids`), and the
     extra outputs (role sheet...) its layout makes for its modules.
 
-    Raises UsageError for an unknown pack id."""
+    `editions` keeps only the jobs for those editions (an extra output counts as its
+    edition's: the role sheet is the teacher's). Raises UsageError for an unknown pack
+    id, a pack named in `pack_ids` with none of `editions`, or no job left at all."""
+    pack_ids = list(pack_ids) if pack_ids else None
+    jobs = _every_job(project, pack_ids)
+    if not editions:
+        return jobs
+    wanted = set(editions)
+    shown = " or ".join(sorted(wanted))
+    kept = [job for job in jobs if job.edition in wanted]
+    for pack_id in pack_ids or ():
+        if not any(job.pack.id == pack_id for job in kept):
+            editions_of = ", ".join(project.pack(pack_id).editions)
+            raise UsageError(f"pack '{pack_id}' has no {shown} edition; its editions: {editions_of}")
+    if not kept:
+        raise UsageError(f"no pack has a {shown} edition; add it to a pack's editions in coursepack.yaml")
+    return kept
+
+
+def _every_job(project: Project, pack_ids: Optional[list[str]]) -> list[Job]:
     packs = [project.pack(pack_id) for pack_id in pack_ids] if pack_ids else project.config.packs
     out = project.root / OUTPUT_DIR
     jobs = []

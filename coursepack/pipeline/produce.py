@@ -90,7 +90,7 @@ class PdfPrinter:
         order = sorted(range(len(documents)), key=lambda index: len(documents[index]), reverse=True)
         workers = min(len(documents), self.jobs)
         if workers < 2:
-            renderer = PdfRenderer(self.roots, standard=self.standard)
+            renderer = PdfRenderer(self.roots, standard=self.standard, fallbacks=_theme_fallback(self.roots))
             for index in order:
                 yield index, renderer.render(documents[index], self.base_url, created=self.created)
             return
@@ -109,7 +109,13 @@ class PdfPrinter:
 def _print_one(roots: list[Path], html: str, base_url: Path, created: Optional[datetime.datetime],
                standard: str = "ua-1") -> Printed:
     """One document in a worker process, with a renderer of its own (about 40 ms to set up)."""
-    return PdfRenderer(roots, standard=standard).render(html, base_url, created=created)
+    return PdfRenderer(roots, standard=standard, fallbacks=_theme_fallback(roots)).render(html, base_url, created=created)
+
+
+def _theme_fallback(roots: list[Path]) -> list[tuple[Path, Path]]:
+    """A copy of the theme's stylesheet in the project's templates/ keeps its relative
+    references (fonts.css, ../fonts/): what the project's templates/ lacks comes from the theme."""
+    return [(roots[0] / "templates", theme_dir())]
 
 
 def produce(project: Project, jobs: Sequence[Job], documents: Sequence[str], printer: Printer) -> Iterator[Printed]:
