@@ -139,8 +139,10 @@ def produce_jobs(project: Project, env, jobs: Sequence[Job], printer: Printer,
     and kept. Every job is rendered to HTML (or recalled) before the first is
     printed, so a mistake in a template stops the command before any file changes.
 
-    Raises CoursepackError for a template mistake, and, naming the job's file, for a
-    document that tried to load a file outside the project or a network address."""
+    Raises CoursepackError for a template mistake, and for documents that tried to
+    load a file outside the project or a network address: once the printing under
+    way is done, naming each such job's file (whichever finished first); nothing
+    printed after the first refusal is handed on to be written."""
     done: dict[int, Printed] = {}
     documents: dict[int, str] = {}
     for index, job in enumerate(jobs):
@@ -165,17 +167,21 @@ def produce_jobs(project: Project, env, jobs: Sequence[Job], printer: Printer,
     if not unique:
         return
     each = getattr(printer, "print_each", None)
+    refused: list[tuple[int, str]] = []  # (job, why): once any, nothing more is handed on
     for position, printed in each(unique) if each else enumerate(printer.print_all(unique)):
         indices = same[unique[position]]
-        if printed.refused:
-            shown = jobs[indices[0]].path.relative_to(project.root).as_posix()
-            raise CoursepackError([Problem(shown, 0, 0, reason) for reason in printed.refused])
+        if printed.refused or refused:
+            refused += [(index, reason) for index in indices for reason in printed.refused]
+            continue
         if cache:
             cache.store(None, keys[indices[0]], printed)
         for index in indices:
             if cache:
                 cache.remember(jobs[index], keys[index])
             yield index, printed
+    if refused:  # every refused document named, whichever finished first
+        raise CoursepackError([Problem(jobs[index].path.relative_to(project.root).as_posix(), 0, 0, reason)
+                               for index, reason in sorted(refused)])
 
 
 def open_cache(project: Project, printer: Printer, enabled: bool = True) -> Optional[BuildCache]:
