@@ -65,6 +65,22 @@ class PdfPrinter:
         self.created = created or source_date()
         self.standard = standard
         self.jobs = jobs or os.cpu_count() or 1  # how many documents at a time, at most
+        self._pool: Optional[ProcessPoolExecutor] = None  # started early by warm()
+
+    def warm(self, count: int) -> None:
+        """Start the worker processes for `count` documents now: each imports WeasyPrint
+        (about half a second), while the HTML is still being rendered."""
+        workers = min(count, self.jobs)
+        if workers >= 2 and self._pool is None:
+            self._pool = ProcessPoolExecutor(workers, initializer=_warm_worker)
+            for _ in range(workers):
+                self._pool.submit(int)  # processes start when there is work for them
+
+    def close(self) -> None:
+        """Stop the worker processes warm() started, if print_each did not."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     @property
     def cache_id(self) -> str:
@@ -86,30 +102,35 @@ class PdfPrinter:
         documents start first, so that a large pack does not keep one core busy at
         the end while the others idle."""
         if not documents:
+            self.close()
             return  # not even a renderer: starting one costs WeasyPrint's import
         order = sorted(range(len(documents)), key=lambda index: len(documents[index]), reverse=True)
         workers = min(len(documents), self.jobs)
-        if workers < 2:
+        if workers < 2 and self._pool is None:
             renderer = PdfRenderer(self.roots, standard=self.standard, fallbacks=_theme_fallback(self.roots))
             for index in order:
                 yield index, renderer.render(documents[index], self.base_url, created=self.created)
             return
-        with ProcessPoolExecutor(workers) as pool:
+        pool, self._pool = self._pool or ProcessPoolExecutor(workers), None
+        try:
             futures = {pool.submit(_print_one, self.roots, documents[index], self.base_url, self.created,
                                    self.standard): index
                        for index in order}
-            try:
-                for future in as_completed(futures):
-                    yield futures[future], future.result()
-            finally:
-                for future in futures:
-                    future.cancel()
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 def _print_one(roots: list[Path], html: str, base_url: Path, created: Optional[datetime.datetime],
                standard: str = "ua-1") -> Printed:
     """One document in a worker process, with a renderer of its own (about 40 ms to set up)."""
     return PdfRenderer(roots, standard=standard, fallbacks=_theme_fallback(roots)).render(html, base_url, created=created)
+
+
+def _warm_worker() -> None:
+    """A worker process's first step: import WeasyPrint before its first document."""
+    import weasyprint  # noqa: F401
 
 
 def _theme_fallback(roots: list[Path]) -> list[tuple[Path, Path]]:
@@ -144,13 +165,23 @@ def produce_jobs(project: Project, env, jobs: Sequence[Job], printer: Printer,
     way is done, naming each such job's file (whichever finished first); nothing
     printed after the first refusal is handed on to be written."""
     done: dict[int, Printed] = {}
-    documents: dict[int, str] = {}
     for index, job in enumerate(jobs):
         recalled = cache.recall(job) if cache else None
         if recalled is not None:
             done[index] = recalled
-        else:
-            documents[index] = render_html(env, project, job)
+    missing = [index for index in range(len(jobs)) if index not in done]
+    if missing and hasattr(printer, "warm"):
+        printer.warm(len(missing))  # the printing processes start while the HTML is rendered
+    try:
+        yield from _render_and_print(project, env, jobs, printer, cache, done, missing)
+    finally:
+        if hasattr(printer, "close"):
+            printer.close()
+
+
+def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Printer, cache: Optional[BuildCache],
+                      done: dict[int, Printed], missing: list[int]) -> Iterator[tuple[int, Printed]]:
+    documents = {index: render_html(env, project, jobs[index]) for index in missing}
     keys = {index: cache.html_key(html) for index, html in documents.items()} if cache else {}
     for index in list(documents):
         printed = cache.lookup(keys[index]) if cache else None
