@@ -49,7 +49,7 @@ def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], edit
 
         def done(built) -> None:
             shown = built.path.relative_to(root)
-            progress.say(f"{'wrote' if built.written else 'unchanged'} {shown} ({built.pages} pages)")
+            progress.say(f"{'wrote' if built.written else 'unchanged'} {shown} ({_count(built.pages, 'page')})")
             for warning in built.warnings:
                 progress.say(f"{shown}: warning: {warning}", err=True)
             progress.advance()
@@ -71,16 +71,17 @@ def check(ctx: click.Context, path: Path | None) -> None:
     with _reported(ctx):
         project = check_project(find_project(path))
         _theme_warnings(project.root)
-        click.echo(f"ok: {len(project.modules)} modules, {len(project.config.packs)} packs, "
-                   f"{len(project.sources)} sources")
+        click.echo(f"ok: {_count(len(project.modules), 'module')}, {_count(len(project.config.packs), 'pack')}, "
+                   f"{_count(len(project.sources), 'source')}")
 
 
 @main.command()
 @click.argument("pack_id", metavar="PACK")
 @click.option("--roster", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The class list: a CSV file with a 'name' column (and side, role, period...).")
+              help="The class list: CSV, TSV or .xlsx with a name column (or first and last name columns) "
+                   "and optionally period, side and role.")
 @click.option("--combined", is_flag=True, help="Also write all packets as one print-ready file.")
-@click.option("--force", is_flag=True, help="Replace packet files that already exist.")
+@click.option("--force", is_flag=True, help="Replace packet files that already exist; remove packets of an earlier roster.")
 @click.option("--project", "path", type=click.Path(file_okay=False, path_type=Path),
               help="The project folder (default: here or a parent).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
@@ -98,9 +99,11 @@ def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, forc
         _theme_warnings(root)
         result = make_packets(root, pack_id, roster, combined=combined, force=force, jobs=jobs, cache=not no_cache)
         folder = result.packets[0].path.parent.relative_to(root)
-        progress.say(f"wrote {len(result.packets)} packets into {folder}/")
+        for note in result.notes:
+            progress.say(str(note), err=True)
+        progress.say(f"wrote {_count(len(result.packets), 'packet')} into {folder}/")
         if result.combined:
-            progress.say(f"wrote {result.combined.relative_to(root)} ({result.combined_pages} pages)")
+            progress.say(f"wrote {result.combined.relative_to(root)} ({_count(result.combined_pages, 'page')})")
         for warning in result.warnings:
             progress.say(f"warning: {warning}", err=True)
 
@@ -117,11 +120,44 @@ def formats(ctx: click.Context, path: Path | None) -> None:
         root = _project_or_none(path)
         for fmt in available_formats(root):
             sides = ", ".join(f"{key}: {label}" for key, label in fmt.sides.items())
-            prep = f"; prep {format_minutes(fmt.prep_minutes)} min a side" if fmt.prep_minutes else ""
-            click.echo(f"{fmt.id}  {fmt.name} ({sides}{prep})")
+            prep = f"prep {format_minutes(fmt.prep_minutes)} min a side" if fmt.prep_minutes else "no prep in the round"
+            click.echo(f"{fmt.id}  {fmt.name} ({sides}; {prep})")
+            click.echo(f"  ballot: {_ballot_summary(fmt)}")
+            if fmt.coin_toss:
+                click.echo("  first side: a coin toss decides")
+            elif fmt.first_side:
+                click.echo(f"  first side: {fmt.sides[fmt.first_side]}")
+            for team in fmt.teams:
+                click.echo(f"  team: {team.name} ({fmt.sides.get(team.side, team.side)}): {', '.join(team.speeches)}")
             for number, speech in enumerate(fmt.speeches, 1):
                 side = fmt.sides.get(speech.side, "both sides")
-                click.echo(f"  {number:>2}. {speech.name} ({side}, {format_minutes(speech.minutes)} min)")
+                extra = "".join([f", speaker {speech.speaker}" if speech.speaker else "",
+                                 f", points {speech.points.label}" if speech.points else ""])
+                click.echo(f"  {number:>2}. {speech.name} ({side}, {format_minutes(speech.minutes)} min{extra})")
+
+
+def _ballot_summary(fmt) -> str:
+    """'per-speaker, points 25–30 in steps of 0.1, ranks speakers, team totals'."""
+    rules = fmt.scoring
+    parts = [rules.score]
+    if rules.points:
+        parts.append(f"points {rules.points.label} in steps of {rules.points.step:g}")
+    else:
+        parts.append("no points")
+    if fmt.rank_speakers:
+        parts.append("ranks speakers")
+    if fmt.rank_teams:
+        parts.append("ranks teams")
+    if rules.team_total:
+        parts.append("team totals")
+    if fmt.audience_vote:
+        parts.append("audience vote")
+    return ", ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 page', '2 pages'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 @main.command()

@@ -7,7 +7,8 @@ from here, the checks of a pack read the rules here, the build plans its
 outputs from here, and the templates get the `Layout` of the pack they print.
 
 Adding a layout means one `Layout(...)` entry in `LAYOUTS` and one template
-(`templates/<id>.html.j2`); adding a file every pack of some layouts makes
+(`templates/<id>.html.j2`), with an outline function from outline.py (a new one
+when no existing layout's chapters fit); adding a file every pack of some layouts makes
 (such as the role sheet) means one `ExtraOutput` in the layouts' `extra_outputs`.
 
 The models import this module, so it reads packs and modules by their fields
@@ -18,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Literal, Sequence
 
+from .outline import Chapter, Reader, brief_outline, course_pack_outline, packet_outline
 from .validation import suggest
 
 # The layout's template prints a student's personal front pages (cover, own role card)
@@ -72,6 +74,8 @@ class Layout:
     """How a pack prints; `id` is the value of `layout:` in coursepack.yaml.
 
     template               the layout's template in templates/ (a project may override it)
+    outline                its chapters and their headings for a reader (outline.py): what
+                           the template prints as the contents and as the body
     label                  the label (coursepack/i18n) of what the cover calls the document
                            (course_pack: "Course pack", "Unterrichtsmaterial")
     editions               the editions a pack of this layout may have
@@ -86,6 +90,7 @@ class Layout:
 
     id: str
     template: str
+    outline: Callable[[Sequence[Any], Reader], list[Chapter]]
     label: str
     editions: tuple[str, ...]
     noun: str
@@ -97,11 +102,11 @@ class Layout:
 
 
 LAYOUTS: dict[str, Layout] = {layout.id: layout for layout in (
-    Layout("course-pack", "course-pack.html.j2", label="course_pack", noun="a course pack",
+    Layout("course-pack", "course-pack.html.j2", course_pack_outline, label="course_pack", noun="a course pack",
            editions=("student", "teacher", "judge"), cover_shows_resolution=False),
-    Layout("brief", "brief.html.j2", label="debate_brief", noun="a brief",
+    Layout("brief", "brief.html.j2", brief_outline, label="debate_brief", noun="a brief",
            editions=("student", "teacher", "judge")),
-    Layout("packet", "packet.html.j2", label="debate_packet", noun="a packet",
+    Layout("packet", "packet.html.j2", packet_outline, label="debate_packet", noun="a packet",
            editions=("student", "judge"), needs_debate=True, one_side_per_reader=True,
            no_edition_hint="a packet is what one debater takes into the round and has no {edition} edition; "
                            "make a second pack with layout: brief for the coach's copy"),

@@ -223,7 +223,7 @@ class _Reader:
                 continue
             for file in sorted(folder.glob("*.yaml")):
                 doc = self.read(file, shown_as=file.name if folder == BUNDLED_FORMATS else self.rel(file))
-                fmt = self.checked(DebateFormat, doc) if doc else None
+                fmt = self.checked_format(doc) if doc else None
                 if fmt:
                     self.files.formats[fmt.id] = fmt
 
@@ -262,10 +262,19 @@ class _Reader:
         fmt = self.inline_format(module, doc) if isinstance(module, Debate) else None
         self.files.modules.append(ModuleFile(doc, module, fmt))
 
+    def checked_format(self, doc: YamlDocument, data: Any = None, at: tuple = ()) -> Optional[DebateFormat]:
+        """A format, with its ballot data checked for consistency (DebateFormat.problems).
+        An inconsistent format is still returned, so that the debates using it get no
+        follow-on "unknown format"; its problems stop the build."""
+        fmt = self.checked(DebateFormat, doc, data, at=at)
+        if fmt is not None:
+            self.problems.extend(doc.problem(at + inside, message) for inside, message in fmt.problems())
+        return fmt
+
     def inline_format(self, debate: Debate, doc: YamlDocument) -> Optional[DebateFormat]:
         """A format written out inside the debate, validated; None for a format id."""
         if isinstance(debate.format, dict):
-            return self.checked(DebateFormat, doc, debate.format, at=("format",))
+            return self.checked_format(doc, debate.format, at=("format",))
         if not isinstance(debate.format, str):
             self.problems.append(doc.problem(("format",), "'format' must be a format id (such as classroom) or a format definition"))
         return None

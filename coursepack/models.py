@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -162,6 +163,8 @@ class PackConfig(Model):
     """full (default): each evidence card's whole text; read-aloud: only its ==highlighted== words."""
     role_cards: Literal["sheet", "page"] = "sheet"  # build/<id>-roles.pdf: several cards a page, or one
     """How build/<id>-roles.pdf lays out the role cards: sheet (default; several a page, to cut out) or page (one a page)."""
+    ballots: int = Field(default=1, ge=1, le=50)  # ballots in the judge's edition, one a page
+    """How many copies of each debate's ballot the judge's edition prints, one a page (default 1)."""
     cover: bool = True
     """false: no cover page; a compact handout starts with its first module (course-pack and brief)."""
     contents: bool = True
@@ -477,6 +480,28 @@ class Role(Model):
     """A private briefing, printed only on this role's own card (Markdown)."""
 
 
+class SpeakerPoints(Model):
+    """A range of points a judge may give: `min` to `max` in steps of `step`."""
+
+    min: float
+    """The lowest points a judge may give."""
+    max: float
+    """The highest points a judge may give."""
+    step: float = Field(default=0.5, gt=0)
+    """The smallest step between point values (0.5 allows 27.5)."""
+
+    @model_validator(mode="after")
+    def _a_range(self) -> "SpeakerPoints":
+        if self.min >= self.max:
+            raise ValueError(f"points run from min to max: min ({self.min:g}) must be less than max ({self.max:g})")
+        return self
+
+    @property
+    def label(self) -> str:
+        """'25–30', as a ballot prints the range."""
+        return f"{self.min:g}–{self.max:g}"
+
+
 class Speech(Model):
     name: str
     """The speech's name as the format calls it ("First Affirmative Constructive")."""
@@ -484,15 +509,28 @@ class Speech(Model):
     """The side that speaks: one of the format's side keys, or both (a crossfire)."""
     minutes: float = Field(gt=0, le=120)
     """Speaking time in minutes; may be fractional (1.5)."""
+    speaker: Optional[int] = Field(default=None, ge=1, le=9)  # which debater of the side (or team) gives it
+    """Which debater of the side (or team) gives the speech: 1, 2...; speeches with the same number are one debater's."""
+    points: Optional[SpeakerPoints] = None  # this speech's own range (World Schools replies: 30-40)
+    """This speech's own points range, below the format's (World Schools replies: 30-40)."""
 
 
-class SpeakerPoints(Model):
-    min: float
-    """The lowest speaker points a judge may give."""
-    max: float
-    """The highest speaker points a judge may give."""
-    step: float = 0.5
-    """The smallest step between point values (0.5 allows 27.5)."""
+Ranks = Union[bool, Literal["speakers", "teams"]]
+
+
+class Ballot(Model):
+    """Who the judge scores and how (content-format.md, "Debate formats: ballots as
+    tournaments print them"): each debater once (`per-speaker`) or each speech
+    (`per-speech`), in `points`; `ranks` of speakers or teams; `team_total`s."""
+
+    score: Literal["per-speaker", "per-speech"] = "per-speaker"
+    """per-speaker (default): one ballot line per debater; per-speech: one line per speech (World Schools)."""
+    points: Optional[SpeakerPoints] = None
+    """The range of points on the ballot: {min, max, step}."""
+    ranks: Ranks = False
+    """true, speakers or teams: the judge ranks the speakers or the teams (true: teams where the format has teams)."""
+    team_total: bool = False
+    """true: each side's (or team's) points are added up on the ballot."""
 
 
 class Team(Model):
@@ -502,6 +540,27 @@ class Team(Model):
     """The side key the team speaks for."""
     speeches: list[str] = []
     """The names of the team's speeches."""
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    """One line of a ballot: a debater (per-speaker) or a speech (per-speech).
+
+    `number` is the debater's number in the side or team (0 for a speech line);
+    `speeches` the names of the speeches the line scores; `points` its range."""
+
+    number: int
+    speeches: tuple[str, ...]
+    points: Optional[SpeakerPoints]
+
+
+@dataclass(frozen=True)
+class BallotGroup:
+    """A side's (or, with teams, a team's) lines on the ballot."""
+
+    side: str
+    team: Optional[str]
+    rows: tuple[BallotRow, ...]
 
 
 class DebateFormat(Model):
@@ -521,8 +580,20 @@ class DebateFormat(Model):
     """Teams within a side, where a side has several (British Parliamentary)."""
     audience_vote: bool = False
     """true: the ballot has a place for the audience's vote."""
+    first_side: Optional[str] = None  # the side that speaks first, or `coin` (decided by a coin toss)
+    """The side key that speaks first, or coin: a coin toss decides (public forum)."""
+    ballot: Optional[Ballot] = None
+    """Who the judge scores and how: {score, points, ranks, team_total}."""
+    # The ballot's `points`, `ranks` and `team_total` may also be written beside `ballot`;
+    # `speaker_points` is the older name of `points` (projects written before ballots).
+    points: Optional[SpeakerPoints] = None
+    """The same as ballot.points, written beside ballot."""
+    ranks: Optional[Ranks] = None
+    """The same as ballot.ranks, written beside ballot."""
+    team_total: Optional[bool] = None
+    """The same as ballot.team_total, written beside ballot."""
     speaker_points: Optional[SpeakerPoints] = None
-    """The range of speaker points on the ballot."""
+    """The older name of points: the range of speaker points on the ballot."""
     vocabulary: list[Literal["motion", "points-of-information", "crossfire"]] = []
     """Word sets the theme uses for this format's debates: motion (Motion for Resolved),
     points-of-information (for Cross-examination), crossfire."""
@@ -536,6 +607,140 @@ class DebateFormat(Model):
         if found:
             raise FoundAt(found)
         return self
+
+    @model_validator(mode="after")
+    def _ballot_said_once(self) -> "DebateFormat":
+        given = self.ballot.model_fields_set if self.ballot else set()
+        for key in ("points", "ranks", "team_total"):
+            beside = getattr(self, key)
+            if beside is not None and key in given and getattr(self.ballot, key) != beside:
+                raise FoundAt([((key,), f"'{key}' is given twice, beside 'ballot' and inside it, with different values; "
+                                        "keep one")])
+        if self.speaker_points is not None and self._points_given() not in (None, self.speaker_points):
+            raise FoundAt([(("speaker_points",), "'speaker_points' (the older name of 'points') and 'points' differ; "
+                                                 "keep 'points'")])
+        return self
+
+    def _points_given(self) -> Optional[SpeakerPoints]:
+        if self.ballot and "points" in self.ballot.model_fields_set:
+            return self.ballot.points
+        return self.points
+
+    @property
+    def scoring(self) -> Ballot:
+        """The ballot rules, wherever they were written (inside `ballot`, beside it, or
+        as `speaker_points`)."""
+        ballot = self.ballot or Ballot()
+        given = ballot.model_fields_set
+        return Ballot(
+            score=ballot.score,
+            points=self._points_given() or self.speaker_points,
+            ranks=ballot.ranks if "ranks" in given else (self.ranks if self.ranks is not None else False),
+            team_total=ballot.team_total if "team_total" in given else bool(self.team_total))
+
+    @property
+    def coin_toss(self) -> bool:
+        return self.first_side == "coin"
+
+    @property
+    def opening_side(self) -> Optional[str]:
+        """The side of the first speech: with a coin toss, the first-speaking team's."""
+        return next((speech.side for speech in self.speeches if speech.side != "both"), None)
+
+    @property
+    def rank_speakers(self) -> bool:
+        ranks = self.scoring.ranks
+        return ranks == "speakers" or (ranks is True and not self.teams)
+
+    @property
+    def rank_teams(self) -> bool:
+        ranks = self.scoring.ranks
+        return ranks == "teams" or (ranks is True and bool(self.teams))
+
+    def ballot_groups(self) -> list[BallotGroup]:
+        """The lines of the ballot, side by side (or team by team): one per debater
+        (speeches with the same `speaker` are one debater; without `speaker`, each speech
+        is its own), or one per speech for `per-speech` ballots."""
+        scoring = self.scoring
+        groups = []
+        if self.teams:
+            parts = [(team.side, team.name, [s for s in self.speeches if s.name in team.speeches and s.side != "both"])
+                     for team in self.teams]
+        else:
+            parts = [(side, None, [s for s in self.speeches if s.side == side]) for side in self.sides]
+        for side, team, speeches in parts:
+            if scoring.score == "per-speech":
+                rows = [BallotRow(0, (s.name,), s.points or scoring.points) for s in speeches]
+            else:
+                debaters: dict[int, list[Speech]] = {}
+                for index, speech in enumerate(speeches, 1):
+                    debaters.setdefault(speech.speaker or -index, []).append(speech)
+                ordered = sorted(debaters.items(), key=lambda item: item[0] if item[0] > 0 else 100 - item[0])
+                rows = [BallotRow(number, tuple(s.name for s in said),
+                                  next((s.points for s in said if s.points), None) or scoring.points)
+                        for number, (_, said) in enumerate(ordered, 1)]
+            groups.append(BallotGroup(side, team, tuple(rows)))
+        return groups
+
+    def problems(self) -> list[tuple[tuple, str]]:
+        """Format data that does not fit together, each with where it is (a path of keys
+        in the format) and what to do: speech points above the format's range, one
+        debater scored on two ranges, speaker numbers with gaps, a speaker for a speech
+        both sides share, an unknown `first_side`, ranks of teams without teams, a team
+        naming a speech the format does not have."""
+        found: list[tuple[tuple, str]] = []
+        scoring = self.scoring
+        if self.first_side is not None and self.first_side != "coin" and self.first_side not in self.sides:
+            found.append((("first_side",), f"first_side '{self.first_side}' is not a side of the format; use "
+                          f"{', '.join(self.sides)} or coin (a coin toss decides)"))
+        numbered = [s for s in self.speeches if s.speaker is not None]
+        for index, speech in enumerate(self.speeches):
+            at = ("speeches", index)
+            if speech.side == "both" and speech.speaker is not None:
+                found.append((at + ("speaker",), f"speech '{speech.name}' is for both sides and has no single speaker; "
+                              "remove 'speaker'"))
+            elif numbered and speech.speaker is None and speech.side != "both":
+                found.append((at, f"speech '{speech.name}' names no speaker, but other speeches do; give it "
+                              "'speaker: N' (the debater of its side who gives it)"))
+            if speech.points and scoring.points and speech.points.max > scoring.points.max:
+                found.append((at + ("points",), f"speech '{speech.name}' is scored {speech.points.label}, above the "
+                              f"format's range {scoring.points.label}; a speech's range may be lower (as World Schools "
+                              "replies, 30–40) but not higher"))
+        by_team = {s.name: team.name for team in self.teams for s in self.speeches if s.name in team.speeches}
+        groups: dict[tuple, dict[int, int]] = {}
+        for index, speech in enumerate(self.speeches):
+            if speech.speaker is not None and speech.side != "both":
+                groups.setdefault((speech.side, by_team.get(speech.name)), {}).setdefault(speech.speaker, index)
+        for (side, team), numbers in groups.items():
+            for missing in sorted(set(range(1, max(numbers) + 1)) - set(numbers)):
+                higher = min(number for number in numbers if number > missing)
+                who = f"team '{team}'" if team else f"the {self.sides.get(side, side)} side"
+                found.append((("speeches", numbers[higher], "speaker"),
+                              f"speaker {higher} of {who} has a speech, but no speech is given by speaker {missing}; "
+                              f"number the speakers of {who} 1 to {len(numbers)}"))
+        if scoring.score == "per-speaker":
+            for group in self.ballot_groups():
+                for row in group.rows:
+                    ranges = {s.points or scoring.points for s in self.speeches if s.name in row.speeches}
+                    if len(ranges) > 1:
+                        index = next(i for i, s in enumerate(self.speeches) if s.name == row.speeches[-1])
+                        found.append((("speeches", index, "points"),
+                                      f"speeches {', '.join(row.speeches)} are one debater's, scored once on a "
+                                      "per-speaker ballot, but have different points; give them one range, or use "
+                                      "ballot: {score: per-speech}"))
+        if scoring.ranks == "teams" and not self.teams:
+            found.append((("ballot", "ranks") if self.ballot and "ranks" in self.ballot.model_fields_set else ("ranks",),
+                          "ranks: teams needs 'teams' (which speeches each team gives); or use ranks: speakers"))
+        names = {s.name for s in self.speeches}
+        for t, team in enumerate(self.teams):
+            if team.side not in self.sides:
+                found.append((("teams", t, "side"), f"team '{team.name}' has side '{team.side}'; use one of "
+                              f"{', '.join(self.sides)}"))
+            for n, name in enumerate(team.speeches):
+                if name not in names:
+                    found.append((("teams", t, "speeches", n), f"team '{team.name}' gives speech '{name}', which the "
+                                  "format does not have; use a speech name from 'speeches'"))
+        return found
 
 
 class Debate(Model):

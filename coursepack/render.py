@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import citations, prose, theme
 from .layouts import layout_of, template_for
+from .outline import Reader
 from .errors import CoursepackError, Problem
 from .i18n import Labels
 from .models import Debate, PackConfig, Term, TimelineEvent, Topic
@@ -70,6 +71,8 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
     pack's, else both."""
     bibliography = _bibliography(project)
     modules = [project.modules[module_id] for module_id in pack.modules]
+    packet_side = side or (student.side if student else None) or pack.side
+    glossary, timeline = pack_glossary(project, modules), pack_timeline(modules)
     context = {
         "project": project.config,
         "pack": pack,
@@ -77,12 +80,13 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "edition": edition,
         "student": student,
         "students": students,
-        "packet_side": side or (student.side if student else None) or pack.side,
+        "packet_side": packet_side,
         "part": part,
         "front_pages": front_pages,
         "modules": modules,
-        "glossary": pack_glossary(project, modules),
-        "timeline": pack_timeline(modules),
+        "glossary": glossary,
+        "timeline": timeline,
+        "outline": layout_of(pack).outline(modules, Reader(edition, packet_side, glossary, timeline)),
         "page_css": page_css(project),
         "theme_css": theme.style(project, env.globals["label"]),
         "extra_stylesheets": theme.stylesheets(project),
@@ -159,14 +163,26 @@ def _md_inline(context, text: Optional[str]) -> Markup:
 _HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==", re.DOTALL)
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
 @jinja2.pass_context
 def _read_aloud(context, text: str) -> Markup:
     """Only the highlighted (==...==) words of a card, joined by ellipses: what is said
-    in the round. A card with nothing highlighted is read in full."""
-    spoken = _HIGHLIGHT.findall(text)
-    if not spoken:
+    in the round. An extract that starts or ends inside a sentence gets an ellipsis
+    there, so that it never reads as a sentence cut off without a mark. A card with
+    nothing highlighted is read in full."""
+    matches = list(_HIGHLIGHT.finditer(text))
+    if not matches:
         return context["_prose"].block(text)
-    joined = Markup(" … ").join(context["_prose"].inline(" ".join(part.split())) for part in spoken)
+    spoken = [" ".join(match.group(1).split()) for match in matches]
+    before = text[:matches[0].start()].strip()
+    after = text[matches[-1].end():].strip()
+    if spoken[0][:1].islower() or (before and not _SENTENCE_END.search(before)):
+        spoken[0] = "… " + spoken[0]
+    if after and not _SENTENCE_END.search(spoken[-1]):
+        spoken[-1] = spoken[-1] + " …"
+    joined = Markup(" … ").join(context["_prose"].inline(part) for part in spoken)
     return Markup('<p class="read-aloud">') + joined + Markup("</p>")
 
 

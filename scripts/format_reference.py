@@ -37,7 +37,8 @@ TABLES = [
     ("A role", "module", "Role", "role"),
     ("A debate format (formats/*.yaml, or inline as a debate's `format:`)", "format", None, "format"),
     ("A speech", "format", "Speech", "speech"), ("A team", "format", "Team", "team"),
-    ("Speaker points (`speaker_points:`)", "format", "SpeakerPoints", "speaker points"),
+    ("A ballot (`ballot:`)", "format", "Ballot", "ballot"),
+    ("Points (`points:`, `speaker_points:`)", "format", "SpeakerPoints", "points"),
 ]
 
 

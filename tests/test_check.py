@@ -12,7 +12,7 @@ def check_lines(root) -> tuple[int, list[str]]:
 def test_clean_project_passes(project):
     result = run_cli("check", project)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("ok: 2 modules, 2 packs, 1 sources")
+    assert result.stdout.startswith("ok: 2 modules, 2 packs, 1 source")
 
 
 def test_several_mistakes_are_all_reported_with_locations(tmp_path):

@@ -69,9 +69,9 @@ def class_set(tmp_path_factory):
 def test_one_packet_per_student_and_a_combined_file(class_set):
     root, result = class_set
     folder = root / "build" / "packets" / "packet"
-    files = sorted(folder.glob("*.pdf"), key=lambda p: int(p.name.split("-")[0]))
+    files = sorted(folder.glob("*.pdf"))  # the names sort in class order
     assert len(files) == 24
-    assert [p.name for p in files[:2]] == ["2-Student-01.pdf", "3-Student-02.pdf"]
+    assert [p.name for p in files[:2]] == ["02-Student-01.pdf", "03-Student-02.pdf"]
     assert files[-4].name == "22-Ana-Garcia.pdf" and files[-2].name == "24-Chloe-Martin.pdf"
     assert "wrote 24 packets into build/packets/packet/" in result.output
     combined = root / "build" / "packets" / "packet.pdf"
@@ -88,7 +88,7 @@ def test_cover_names_the_student_their_period_side_and_role(class_set):
     assert "NAME Ana García PERIOD 3 SIDE Proposition ROLE Vyacheslav Molotov" in cover
     cover = texts(folder / "24-Chloe-Martin.pdf")[0]
     assert "NAME Chloé Martin PERIOD 4 SIDE Opposition ROLE Anastas Mikoyan" in cover
-    cover = texts(folder / "3-Student-02.pdf")[0]
+    cover = texts(folder / "03-Student-02.pdf")[0]
     assert "NAME Student 02 PERIOD 3 SIDE Opposition ROLE Ms. Test" in cover
 
 
@@ -110,8 +110,8 @@ def test_each_student_sees_only_their_own_role_briefing(class_set):
 def test_a_debater_gets_their_side_and_the_answers_to_the_other(class_set):
     root, _ = class_set
     folder = root / "build" / "packets" / "packet"
-    pro = "\n".join(texts(folder / "2-Student-01.pdf"))
-    con = "\n".join(texts(folder / "3-Student-02.pdf"))
+    pro = "\n".join(texts(folder / "02-Student-01.pdf"))
+    con = "\n".join(texts(folder / "03-Student-02.pdf"))
     swing = "\n".join(texts(folder / "25-Kofi-Mensah.pdf"))
     assert "Proposition case" in pro and "Opposition case" not in pro
     assert "Opposition case" in con and "Proposition case" not in con
@@ -176,18 +176,18 @@ def test_stitched_packet_matches_rendering_it_whole(class_set):
 
 def test_existing_packets_are_kept_without_force(class_set):
     root, _ = class_set
-    target = root / "build" / "packets" / "packet" / "2-Student-01.pdf"
+    target = root / "build" / "packets" / "packet" / "02-Student-01.pdf"
     before = target.read_bytes()
     result = run_cli("packets", "packet", "--roster", root / "roster.csv", "--project", root)
     assert result.exit_code == 1
-    assert "build/packets/packet/2-Student-01.pdf: already exists (24 of the files to write do" in result.stderr
+    assert "build/packets/packet/02-Student-01.pdf: already exists (24 of the files to write do" in result.stderr
     assert "--force" in result.stderr
     assert target.read_bytes() == before
 
 
 def test_force_replaces_packets(tmp_path):
     root = packet_project(tmp_path / "proj", **{"roster.csv": roster([("Ana", "1", "pro", "")])})
-    target = root / "build" / "packets" / "packet" / "2-Ana.pdf"
+    target = root / "build" / "packets" / "packet" / "02-Ana.pdf"
     target.parent.mkdir(parents=True)
     target.write_bytes(b"an older packet")
     assert run_cli("packets", "packet", "--roster", root / "roster.csv", "--project", root).exit_code == 1
@@ -213,9 +213,17 @@ def test_duplex_combined_file_starts_each_packet_on_a_fresh_sheet(tmp_path):
 # ---------------------------------------------------------------- roster mistakes
 
 @pytest.mark.parametrize("content, expected", [
-    (roster([("Ana", "1", "pro", "")], header="student,period,side,role"),
-     "roster.csv:1:1: the header row has no 'name' column; it has: student, period, side, role. "
-     "The first row must name the columns, one of them 'name'"),
+    (roster([("Ana", "1", "pro", "")], header="id,period,side,role"),
+     "roster.csv:1:1: the header row has no column for the students' names; it has: 'id', 'period', 'side', 'role'. "
+     "The first row must name the columns: call the column of whole names 'name' (or 'student', 'full name'), "
+     "or use two columns 'first name' and 'last name'"),
+    (roster([("Ana", "1", "pro", "")], header="nmae,period,side,role"),
+     "roster.csv:1:1: the header row has no column for the students' names ('nmae' looks like a misspelling of "
+     "'name'); it has: 'nmae', 'period', 'side', 'role'. The first row must name the columns: call the column of "
+     "whole names 'name' (or 'student', 'full name'), or use two columns 'first name' and 'last name'"),
+    (roster([("Okafor", "1", "pro", "")], header="Last Name,period,side,role"),  # never "rename it to name"
+     "roster.csv:1:1: the header row has a last-name column ('Last Name') but no first-name column; it has: "
+     "'Last Name', 'period', 'side', 'role'. Add a 'first name' column, or name a column of whole names 'name'"),
     (roster([("Ana", "1", "pro", ""), ("Ben", "1", "left", "")]),
      "roster.csv:3:1: row 3 (Ben): side 'left' is not a side of this debate; "
      "use one of: pro (Proposition), con (Opposition)"),
@@ -225,17 +233,20 @@ def test_duplex_combined_file_starts_each_packet_on_a_fresh_sheet(tmp_path):
     (roster([("Ana", "1", "con", "Vyacheslav Molotov")]),
      "roster.csv:2:1: row 2 (Ana): side 'con' contradicts role 'Vyacheslav Molotov', which is on side 'pro'; "
      "correct the side or the role, or leave the side empty"),
-    (roster([("Ana", "1", "pro", ""), ("", "2", "con", "")]),
-     "roster.csv:3:1: row 3 has no name; fill in the name or delete the row"),
     (roster([("Ana", "1", "pro", "", "extra")]),
      "roster.csv:2:1: row 2 has 5 cells but the header names 4 columns; add a header for the extra column or remove it"),
-    ("name,Name\nAna,Ana\n", "roster.csv:1:1: column 'name' appears twice in the header row; rename one"),
-    ("", "roster.csv: the roster is empty; it needs a header row with a 'name' column"),
+    ("name,Name\nAna,Ana\n", "roster.csv:1:1: column 'Name' appears twice in the header row (also as 'name'); rename one"),
+    ("", "roster.csv: the roster is empty; it needs a header row naming the columns ('name', or 'first name' and "
+         "'last name'; 'period', 'side', 'role')"),
     ("name,side\n\n", "roster.csv: the roster has a header row but no students"),
     ("name,side\nAna,pro\nJos\xe9,con\n".encode("latin-1"),
      "roster.csv:3:1: this line is not UTF-8 text; save the roster as 'CSV UTF-8' (Excel) or choose UTF-8 when exporting"),
-    (b"PK\x03\x04\x00\x00binary", "roster.csv: this is not a CSV text file (it holds binary data); "
-     "export the roster from the spreadsheet as CSV"),
+    (b"PK\x03\x04\x00\x00binary", "roster.csv: this is not a CSV text file (it holds a zip archive, not an Excel "
+     "workbook); export the roster from the spreadsheet as 'CSV UTF-8' or save it as .xlsx"),
+    (b"\x00\x01\x02binary", "roster.csv: this is not a CSV text file (it holds binary data); "
+     "export the roster from the spreadsheet as 'CSV UTF-8' or save it as .xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "roster.csv: this is an old Excel workbook (.xls); open it in the "
+     "spreadsheet and save it as 'Excel Workbook (.xlsx)' or 'CSV UTF-8'"),
 ])
 def test_bad_rosters_name_the_row(tmp_path, content, expected):
     root = packet_project(tmp_path / "proj", **{"roster.csv": content})
@@ -269,7 +280,7 @@ def test_semicolons_bom_blank_rows_and_quoted_names(tmp_path):
         (2, "Smith; Jo", "2", "pro"), (5, "Lee", "2", "pro"), (6, "Kim", "3", "con")]  # Negative: another format's word
     assert students[0].fields["email"] == "jo@example.org"
     assert students[1].role.name == "Lazar Kaganovich"
-    assert [s.file_stem for s in students] == ["2-Smith-Jo", "5-Lee", "6-Kim"]
+    assert [s.file_stem for s in students] == ["02-Smith-Jo", "05-Lee", "06-Kim"]
 
 
 def test_safe_file_names():
@@ -287,8 +298,8 @@ def test_a_course_pack_can_be_personalized_too(tmp_path):
                           **{"roster.csv": roster([("Ana", "1", "", "Vyacheslav Molotov"), ("Ben", "2", "con", "")])})
     result = run_cli("packets", "unit", "--roster", root / "roster.csv", "--project", root)
     assert result.exit_code == 0, result.output
-    ana = texts(root / "build" / "packets" / "unit" / "2-Ana.pdf")
-    ben = texts(root / "build" / "packets" / "unit" / "3-Ben.pdf")
+    ana = texts(root / "build" / "packets" / "unit" / "02-Ana.pdf")
+    ben = texts(root / "build" / "packets" / "unit" / "03-Ben.pdf")
     assert ana[0].startswith("COURSE PACK") and "NAME Ana PERIOD 1 SIDE Proposition ROLE Vyacheslav Molotov" in ana[0]
     assert "SECRET-MOLOTOV" in ana[1] and not any("SECRET" in page for page in ben)
     # after the front, the same course pack (Ana's role card page shifts her page numbers by one)
@@ -410,8 +421,17 @@ def test_formats_lists_every_bundled_format_with_its_speeches(tmp_path, monkeypa
     for fmt in ("policy", "lincoln-douglas", "public-forum", "british-parliamentary", "world-schools", "oxford", "classroom"):
         assert any(line.startswith(fmt + "  ") for line in result.output.splitlines()), fmt
     assert "policy  Policy debate (cross-examination) (pro: Affirmative, con: Negative; prep 8 min a side)\n" \
-           "   1. 1AC (Affirmative, 8 min)\n   2. CX of 1AC (both sides, 3 min)\n" in result.output
+           "  ballot: per-speaker, points 25–30 in steps of 0.1, ranks speakers\n" \
+           "   1. 1AC (Affirmative, 8 min, speaker 1)\n   2. CX of 1AC (both sides, 3 min)\n" in result.output
     assert "Grand Crossfire (both sides, 3 min)" in result.output
+    assert "public-forum  Public Forum debate (pro: Pro, con: Con; prep 3 min a side)\n" \
+           "  ballot: per-speaker, points 25–30 in steps of 0.5, ranks speakers\n" \
+           "  first side: a coin toss decides\n" in result.output
+    assert "world-schools  World Schools debate (pro: Proposition, con: Opposition; no prep in the round)\n" \
+           "  ballot: per-speech, points 60–80 in steps of 1, team totals\n" in result.output
+    assert "   8. Proposition Reply (Proposition, 4 min, points 30–40)\n" in result.output
+    assert "  ballot: per-speaker, points 50–100 in steps of 1, ranks teams, team totals\n" \
+           "  team: Opening Government (Government): Prime Minister, Deputy Prime Minister\n" in result.output
 
 
 def test_formats_includes_the_projects_own_and_reports_bad_ones(tmp_path):
@@ -420,7 +440,8 @@ def test_formats_includes_the_projects_own_and_reports_bad_ones(tmp_path):
     root = small_project(tmp_path / "proj", **{"formats/club.yaml": own})
     result = run_cli("formats", root)
     assert result.exit_code == 0
-    assert "club  Club format (pro: For, con: Against)\n   1. Opening For (For, 2.5 min)" in result.output
+    assert "club  Club format (pro: For, con: Against; no prep in the round)\n  ballot: per-speaker, no points\n" \
+           "   1. Opening For (For, 2.5 min)" in result.output
     bad = dict(own, speeches=[{"name": "Opening", "side": "middle", "minutes": 2}])
     write_project(root, {"formats/club.yaml": bad})
     result = run_cli("formats", root)

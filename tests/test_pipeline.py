@@ -88,3 +88,45 @@ def test_a_refused_resource_names_the_file_it_was_for_and_writes_nothing(packet_
     assert [str(p) for p in error.value.problems] == ["build/brief-roles.pdf: http://x/y.png: network access is not allowed",
                                                       "build/brief.pdf: http://x/y.png: network access is not allowed"]
     assert not target.exists() and not target.with_name("brief-roles.pdf").exists()
+
+
+def test_the_contents_and_the_body_come_from_one_outline(packet_project):
+    """Every line of the contents links to a chapter or heading the body prints, and every
+    chapter of the outline is printed, in the outline's order."""
+    import re
+
+    from coursepack.pipeline.plan import EDITION
+    from coursepack.pipeline.render import render_html
+    from coursepack.render import make_environment
+
+    project = load_project(packet_project)
+    env = make_environment(project)
+    for job in plan(project):
+        if job.output != EDITION or job.edition == "judge":
+            continue
+        html = render_html(env, project, job)
+        contents, body = html.split("</nav>", 1)
+        links = re.findall(r'href="#([^"]+)"', contents)
+        ids = re.findall(r'id="([^"]+)"', body)
+        assert links and set(links) <= set(ids), job.path.name
+        chapters = re.findall(r'<li class="toc-chapter">\s*<a href="#([^"]+)"', contents)
+        assert chapters == [i for i in ids if i in chapters], job.path.name  # same order
+
+
+def test_a_packet_for_one_side_has_its_case_and_the_answers_to_the_other(packet_project):
+    from coursepack.layouts import LAYOUTS
+    from coursepack.outline import Reader
+
+    project = load_project(packet_project)
+    modules = [project.modules["split"]]
+    one_side = LAYOUTS["packet"].outline(modules, Reader("student", "pro", (), ()))
+    assert [(c.kind, c.anchor) for c in one_side] == [
+        ("overview", "m-split"), ("case", "m-split-side-pro"), ("answers", "m-split-answers-pro"),
+        ("packet-round", "m-split-round"), ("bibliography", "bibliography")]
+    assert [e.anchor for e in one_side[2].entries] == ["m-split-a2-interests"]  # the con side's contention
+    both = LAYOUTS["packet"].outline(modules, Reader("student", None, (), ()))
+    assert [c.anchor for c in both if c.kind == "case"] == ["m-split-side-pro", "m-split-side-con"]
+    assert [e.kind for e in both[-2].entries] == ["cross-examination", "time-table", "flow"]  # no ballot
+    brief = LAYOUTS["brief"].outline(modules, Reader("teacher", None, (), ()))
+    assert [e.kind for e in brief[-3].entries] == ["cross-examination", "time-table", "flow", "ballot"]
+    assert [c.kind for c in brief[-2:]] == ["role-cards", "bibliography"]  # the debate has roles

@@ -319,7 +319,7 @@ def test_a_large_project_checks(tmp_path):
     root = small_project(tmp_path / "proj", **{**files, "content/thaw.yaml": None})
     result = run_cli("check", root)
     assert result.exit_code == 0, result.output
-    assert result.stdout == "ok: 101 modules, 2 packs, 1 sources\n"
+    assert result.stdout == "ok: 101 modules, 2 packs, 1 source\n"
 
 
 def test_a_paragraph_just_under_the_size_limit_loads(tmp_path):

@@ -130,19 +130,62 @@ def test_flow_sheets_are_landscape(formats):
             assert (width, height) == (216, 279)
 
 
+# What each bundled format's ballot says, from "Round" to "Reason for decision": one line
+# per debater (LD, public forum, policy, BP, classroom) or per speech (World Schools), with
+# separate cells for the name and the points (the cells print no text), the format's ranges,
+# ranks, totals, and the coin-toss box of public forum.
+BALLOTS = {
+    "lincoln-douglas": "Debater Name Points (25–30) AFFIRMATIVE Affirmative debater Affirmative Constructive (AC), "
+                       "First Affirmative Rebuttal (1AR), Second Affirmative Rebuttal (2AR) NEGATIVE Negative debater "
+                       "Negative Constructive (NC), Negative Rebuttal (NR) Decision: the winning side is Affirmative Negative",
+    "public-forum": "Spoke first (after the coin toss): Pro Con Debater Name Points (25–30) Rank (1–4) PRO Speaker 1 "
+                    "Constructive, Summary Speaker 2 Rebuttal, Final Focus CON Speaker 1 Constructive, Summary Speaker 2 "
+                    "Rebuttal, Final Focus Decision: the winning side is Pro Con",
+    "policy": "Debater Name Points (25–30) Rank (1–4) AFFIRMATIVE Speaker 1 1AC, 1AR Speaker 2 2AC, 2AR NEGATIVE "
+              "Speaker 1 1NC, 1NR Speaker 2 2NC, 2NR Decision: the winning side is Affirmative Negative",
+    "world-schools": "Speech Name Points PROPOSITION First Proposition 60–80 Second Proposition 60–80 Third Proposition "
+                     "60–80 Proposition Reply 30–40 Total, Proposition OPPOSITION First Opposition 60–80 Second Opposition "
+                     "60–80 Third Opposition 60–80 Opposition Reply 30–40 Total, Opposition Decision: the winning side is "
+                     "Proposition Opposition (the side with the higher total)",
+    "british-parliamentary": "Debater Name Points (50–100) Rank (1–4) OPENING GOVERNMENT (Government) Prime Minister "
+                             "Deputy Prime Minister Total, Opening Government OPENING OPPOSITION (Opposition) Leader of "
+                             "the Opposition Deputy Leader of the Opposition Total, Opening Opposition CLOSING GOVERNMENT "
+                             "(Government) Member of the Government Government Whip Total, Closing Government CLOSING "
+                             "OPPOSITION (Opposition) Member of the Opposition Opposition Whip Total, Closing Opposition "
+                             "Decision: rank the teams in the Rank cells, 1 (first) to 4; the ranks must agree with the "
+                             "totals",
+    "classroom": "Debater Name Points (1–10) PROPOSITION Speaker 1 First Proposition, Proposition Closing Statement "
+                 "Speaker 2 Second Proposition Speaker 3 Third Proposition Total, Proposition OPPOSITION Speaker 1 First "
+                 "Opposition, Opposition Closing Statement Speaker 2 Second Opposition Speaker 3 Third Opposition Total, "
+                 "Opposition Decision: the winning side is Proposition Opposition (the side with the higher total)",
+    "oxford": "Debater Name PROPOSITION First Proposition Second Proposition Proposition Summation OPPOSITION First "
+              "Opposition Second Opposition Opposition Summation Decision: the winning side is Proposition Opposition "
+              "Audience vote before the debate: Proposition Opposition Undecided Audience vote after the debate: "
+              "Proposition Opposition Undecided",
+}
+
+
 def test_ballots(formats):
     ballots = [text for text in pages(formats) if "Ballot" in text and "Reason for decision" in text]
     assert len(ballots) == len(FORMATS) + 2  # each on one page
     by_format = dict(zip(FORMATS + ["inline", "mine"], ballots))
-    for text in ballots:
-        assert "Speaker" in text and "Decision" in text
-    bp = by_format["british-parliamentary"]  # ranks the four teams
-    for team in ("Opening Government", "Opening Opposition", "Closing Government", "Closing Opposition"):
-        assert team in bp
-    assert "Rank" in bp
-    assert "Points (50–100)" in bp
-    assert "Audience vote" in by_format["oxford"]
+    for fmt, expected in BALLOTS.items():
+        text = by_format[fmt]
+        assert text.startswith(f"Ballot Debate in {fmt} · "), fmt
+        body = text[text.index("Round Room Judge ") + len("Round Room Judge "):text.index(" Reason for decision")]
+        assert body == expected, fmt
     assert "For" in by_format["mine"] and "Against" in by_format["mine"]
+
+
+def test_coin_toss_formats_name_the_first_and_second_speaking_team(formats):
+    """Public forum: a coin toss decides the order; nothing assumes that Pro speaks first."""
+    text = next(t for t in pages(formats) if "Time table" in t and "First-speaking team" in t)
+    assert "1 Constructive First-speaking team 4 2 Constructive Second-speaking team 4 3 First Crossfire Both 3" in text
+    assert "A coin toss decides which team speaks first. First-speaking team: Pro Con" in text
+    assert "Pro Constructive" not in "\n".join(pages(formats))
+    flow = next(t for t in flow_pages(formats) if "Final Focus" in t)
+    assert "Constructive First-speaking team · 4 min Constructive Second-speaking team · 4 min" in flow
+    assert "First-speaking team: Pro Con" in flow
 
 
 def format_data(fmt):
@@ -158,8 +201,11 @@ def test_time_table_of_every_format_lists_speeches_sides_and_minutes(formats):
     assert len(tables) == len(FORMATS) + 2
     for text, fmt in zip(tables, FORMATS + [INLINE_FORMAT, "mine"]):
         data = format_data(fmt)
+        first = next(speech["side"] for speech in data["speeches"] if speech["side"] != "both")
         for number, speech in enumerate(data["speeches"], 1):
             side = data["sides"].get(speech["side"], "Both")
+            if data.get("first_side") == "coin" and speech["side"] != "both":  # public forum
+                side = "First-speaking team" if speech["side"] == first else "Second-speaking team"
             assert f"{number} {speech['name']} {side} {speech['minutes']:g}" in text, (fmt, speech)
         total = sum(speech["minutes"] for speech in data["speeches"])
         assert f"Total speaking time {total:g}" in text, fmt

@@ -54,7 +54,7 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None, editions: Option
     if planned:
         planned(len(work) + sum(has_booklet(job) for job in work))
     env = make_environment(project)
-    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, jobs=jobs)
+    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, workers=jobs)
     store = open_cache(project, printer, cache)
     built: dict[int, list[Built]] = {}
     for index, printed in produce_jobs(project, env, work, printer, store):

@@ -12,6 +12,7 @@ its page numbers and table of contents are right in every stitched packet.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -22,7 +23,7 @@ from ..models import Debate
 from ..outputs import stitch
 from ..project import Project, load_project
 from ..render import make_environment, project_labels
-from ..roster import Student, load_roster
+from ..roster import Student, read_roster
 from .plan import Job, body_job, fronts_job, packets_folder, reader_side
 from .produce import PdfPrinter, Printer, open_cache, produce_jobs
 from .write import refuse_to_overwrite, write_atomic
@@ -41,6 +42,7 @@ class PacketsResult:
     combined: Optional[Path]
     combined_pages: int
     warnings: tuple[str, ...]
+    notes: tuple[Problem, ...] = ()  # rows skipped, columns not used, packets of an earlier roster
 
 
 def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = False,
@@ -56,7 +58,8 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     project = load_project(root)
     pack = project.pack(pack_id)
     debates = [project.modules[m] for m in pack.modules if isinstance(project.modules[m], Debate)]
-    students = load_roster(roster, _shown(project, roster), debates)
+    read = read_roster(roster, _shown(project, roster), debates)
+    students, notes = read.students, list(read.notes)
     unprintable = glyphs.lines_problem(_shown(project, roster), [(s.row, f"{s.name} {s.period or ''}") for s in students],
                                        glyphs.coverage(project.root / f for f in theme.font_files(project.config.theme)))
     if unprintable:  # names that would print as empty boxes on the covers (see glyphs.py)
@@ -66,9 +69,10 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     targets = [folder / f"{student.file_stem}.pdf" for student in students]
     combined_path = folder.parent / f"{pack.id}.pdf" if combined else None
     refuse_to_overwrite(project.root, targets + ([combined_path] if combined_path else []), force)
+    leftovers = _earlier_packets(folder, targets)
 
     env = make_environment(project)
-    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, jobs=jobs)
+    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, workers=jobs)
     store = open_cache(project, printer, cache)
 
     def printed(work: list[Job]) -> list:
@@ -108,9 +112,37 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
                                duplex=project.config.page.duplex)
         write_atomic(combined_path, whole)
         combined_pages = stitch.page_count(whole)
+    if leftovers:
+        notes.append(_leftovers_note(project, folder, leftovers, force))
     if store:
         store.prune()
-    return PacketsResult(packets, combined_path, combined_pages, tuple(sorted(warnings)))
+    return PacketsResult(packets, combined_path, combined_pages, tuple(sorted(warnings)), tuple(notes))
+
+
+_PACKET_FILE = re.compile(r"^\d+-.+\.pdf$")
+
+
+def _earlier_packets(folder: Path, targets: list[Path]) -> list[Path]:
+    """Packet files in the folder that this roster does not write: an earlier roster's."""
+    if not folder.is_dir():
+        return []
+    keep = {target.name for target in targets}
+    return sorted(path for path in folder.iterdir()
+                  if path.is_file() and _PACKET_FILE.match(path.name) and path.name not in keep)
+
+
+def _leftovers_note(project: Project, folder: Path, leftovers: list[Path], force: bool) -> Problem:
+    """With --force the earlier roster's packets are removed; without, they are named."""
+    shown = folder.relative_to(project.root).as_posix()
+    listed = ", ".join(path.name for path in leftovers[:3]) + (f" and {len(leftovers) - 3} more" if len(leftovers) > 3 else "")
+    count = f"{len(leftovers)} packet{'s' if len(leftovers) != 1 else ''}"
+    if force:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+        return Problem(shown, 0, 0, f"note: removed {count} of an earlier roster ({listed})")
+    return Problem(shown, 0, 0,
+        f"note: {count} of an earlier roster {'are' if len(leftovers) != 1 else 'is'} also in this folder ({listed}) "
+        "and not part of this class set; delete them, or run again with --force to remove them")
 
 
 def _body_key(pack, student: Student, front_pages: int, sheet: int) -> tuple[str, int]:

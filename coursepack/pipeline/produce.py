@@ -55,22 +55,23 @@ class PdfPrinter:
     The creation date of every PDF is `created`, else SOURCE_DATE_EPOCH (read
     here, so that a bad value is reported before anything is printed), else none.
     `standard` is `pdf.standard` of coursepack.yaml: "ua-1" (tagged PDF/UA-1) or
-    "none" (untagged). Raises UsageError for a SOURCE_DATE_EPOCH that is not a whole number.
+    "none" (untagged). `workers`: at most this many processes (default: one per core).
+    Raises UsageError for a SOURCE_DATE_EPOCH that is not a whole number.
     """
 
     def __init__(self, root: Path, created: Optional[datetime.datetime] = None, *, standard: str = "ua-1",
-                 jobs: Optional[int] = None):
+                 workers: Optional[int] = None):
         self.roots = [Path(root), theme_dir()]
         self.base_url = Path(root)
         self.created = created or source_date()
         self.standard = standard
-        self.jobs = jobs or os.cpu_count() or 1  # how many documents at a time, at most
+        self.workers = workers or os.cpu_count() or 1  # how many documents at a time, at most
         self._pool: Optional[ProcessPoolExecutor] = None  # started early by warm()
 
     def warm(self, count: int) -> None:
         """Start the worker processes for `count` documents now: each imports WeasyPrint
         (about half a second), while the HTML is still being rendered."""
-        workers = min(count, self.jobs)
+        workers = min(count, self.workers)
         if workers >= 2 and self._pool is None:
             self._pool = ProcessPoolExecutor(workers, initializer=_warm_worker)
             for _ in range(workers):
@@ -105,7 +106,7 @@ class PdfPrinter:
             self.close()
             return  # not even a renderer: starting one costs WeasyPrint's import
         order = sorted(range(len(documents)), key=lambda index: len(documents[index]), reverse=True)
-        workers = min(len(documents), self.jobs)
+        workers = min(len(documents), self.workers)
         if workers < 2 and self._pool is None:
             renderer = PdfRenderer(self.roots, standard=self.standard, fallbacks=_theme_fallback(self.roots))
             for index in order:
