@@ -28,7 +28,7 @@ class CountingPrinter(PdfPrinter):
     """A real printer that counts the documents it prints."""
 
     def __init__(self, root):
-        super().__init__(root, jobs=1)
+        super().__init__(root, workers=1)
         self.printed: list[str] = []
 
     def print_each(self, documents):
