@@ -33,8 +33,8 @@ class Project:
 
     @property
     def template_dir(self) -> Optional[Path]:
-        folder = self.root / "templates"
-        return folder if folder.is_dir() else None
+        """The project's own template overrides (templates/), or None without any."""
+        return own_templates(self.root)
 
     def pack(self, pack_id: str):
         for pack in self.config.packs:
@@ -99,3 +99,15 @@ def _linked_debate(debate: Debate, fmt: DebateFormat) -> Debate:
         side = rebuttal.side or (others[0] if len(others) == 1 else None)
         rebuttals.append(rebuttal.model_copy(update={"side": side}))
     return debate.model_copy(update={"sides": sides, "rebuttals": rebuttals, "format": fmt})
+
+
+def own_templates(root: Path) -> Optional[Path]:
+    """`root`/templates when it holds the project's own overrides; None when there is
+    none, and for the bundled example in a source checkout, whose templates/ is the
+    theme itself (nothing there overrides anything)."""
+    from .render import theme_dir  # render imports this module
+
+    folder = Path(root) / "templates"
+    if not folder.is_dir() or folder.resolve() == theme_dir().resolve():
+        return None
+    return folder

@@ -16,7 +16,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from markupsafe import Markup
 
@@ -92,7 +92,10 @@ def problems(config, doc, root: Path) -> list[Problem]:
 
 def override_warnings(root: Path) -> list[str]:
     """Warnings about the project's templates/ that the user should know of."""
-    if (Path(root) / "templates" / "css" / "print.css").is_file():
+    from .project import own_templates
+
+    templates = own_templates(root)
+    if templates and (templates / "css" / "print.css").is_file():
         return ["templates/css/print.css replaces the theme's whole stylesheet (cover, contents, page "
                 "numbers, footnotes, writing lines all come from it); to add or change a few rules, "
                 "put them in templates/css/theme.css instead, or list a file under theme: css: in "

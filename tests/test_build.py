@@ -4,7 +4,7 @@ import copy
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONFIG, TOPIC, run_cli, small_project
+from conftest import CONFIG, REPO, TOPIC, run_cli, small_project
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +161,13 @@ def test_source_date_epoch_sets_the_pdf_date(project, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr == ("coursepack: SOURCE_DATE_EPOCH='last tuesday' is not a whole number of seconds; "
                              "set it to a Unix time such as 1700000000, or unset it\n")
+
+
+def test_the_example_in_a_source_checkout_has_no_template_overrides():
+    """The repository is the example project and its templates/ is the theme itself:
+    building it there must not warn that templates/css/print.css replaces the theme."""
+    from coursepack.project import own_templates
+    from coursepack.theme import override_warnings
+
+    assert own_templates(REPO) is None
+    assert override_warnings(REPO) == []

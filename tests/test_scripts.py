@@ -60,7 +60,7 @@ def test_chinese_and_korean_names_print_after_the_set_up(tmp_path):
         assert fonts and all("CJK" in name for name in fonts), (text, fonts)
     result = run_cli("packets", "packet", "--roster", root / "rosters" / "class.csv", "--project", root)
     assert result.exit_code == 0, result.output
-    for name, stem in (("王小明", "2-王小明-Wang-Xiaoming"), ("김민지", "3-김민지")):
+    for name, stem in (("王小明", "02-王小明-Wang-Xiaoming"), ("김민지", "03-김민지")):
         fonts = fonts_of(root / "build" / "packets" / "packet" / f"{stem}.pdf", name)
         assert fonts and all("CJK" in font for font in fonts), (name, fonts)
 
