@@ -33,22 +33,29 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--edition", "editions", multiple=True, type=click.Choice(list(EDITIONS)),
               help="Build only this edition of each pack (repeatable; teacher includes the role cards).")
 @click.option("--open", "open_pdf", is_flag=True, help="Open the first PDF written in the system's PDF viewer.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Print N PDFs at a time (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Print every PDF again, ignoring build/.cache/.")
 @click.pass_context
 def build(ctx: click.Context, path: Path | None, pack_ids: tuple[str, ...], editions: tuple[str, ...],
-          open_pdf: bool) -> None:
+          open_pdf: bool, jobs: int | None, no_cache: bool) -> None:
     """Check the project in PATH (default: here) and write its PDFs into build/."""
     from coursepack.pipeline.build import build as build_project
     from coursepack.project import find_project
 
-    with _reported(ctx):
+    with _reported(ctx), _Progress("printing") as progress:
         root = find_project(path)
         _theme_warnings(root)
-        written = build_project(root, pack_ids or None, editions or None)
-        for built in written:
+
+        def done(built) -> None:
             shown = built.path.relative_to(root)
-            click.echo(f"wrote {shown} ({_count(built.pages, 'page')})")
+            progress.say(f"{'wrote' if built.written else 'unchanged'} {shown} ({_count(built.pages, 'page')})")
             for warning in built.warnings:
-                click.echo(f"{shown}: warning: {warning}", err=True)
+                progress.say(f"{shown}: warning: {warning}", err=True)
+            progress.advance()
+
+        written = build_project(root, pack_ids or None, editions or None, jobs=jobs, cache=not no_cache,
+                                planned=progress.start, done=done)
         if open_pdf and written:
             click.launch(str(written[0].path))
 
@@ -77,24 +84,28 @@ def check(ctx: click.Context, path: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Replace packet files that already exist; remove packets of an earlier roster.")
 @click.option("--project", "path", type=click.Path(file_okay=False, path_type=Path),
               help="The project folder (default: here or a parent).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Print N documents at a time (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Print everything again, ignoring build/.cache/.")
 @click.pass_context
-def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, force: bool, path: Path | None) -> None:
+def packets(ctx: click.Context, pack_id: str, roster: Path, combined: bool, force: bool, path: Path | None,
+            jobs: int | None, no_cache: bool) -> None:
     """Write one personalized packet per student of ROSTER into build/packets/PACK/."""
     from coursepack.pipeline.packets import make_packets
     from coursepack.project import find_project
 
-    with _reported(ctx):
+    with _reported(ctx), _Progress("printing") as progress:
         root = find_project(path)
         _theme_warnings(root)
-        result = make_packets(root, pack_id, roster, combined=combined, force=force)
+        result = make_packets(root, pack_id, roster, combined=combined, force=force, jobs=jobs, cache=not no_cache)
         folder = result.packets[0].path.parent.relative_to(root)
         for note in result.notes:
-            click.echo(str(note), err=True)
-        click.echo(f"wrote {_count(len(result.packets), 'packet')} into {folder}/")
+            progress.say(str(note), err=True)
+        progress.say(f"wrote {_count(len(result.packets), 'packet')} into {folder}/")
         if result.combined:
-            click.echo(f"wrote {result.combined.relative_to(root)} ({_count(result.combined_pages, 'page')})")
+            progress.say(f"wrote {result.combined.relative_to(root)} ({_count(result.combined_pages, 'page')})")
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            progress.say(f"warning: {warning}", err=True)
 
 
 @main.command()
@@ -220,6 +231,45 @@ def _project_or_none(path: Path | None) -> Path | None:
         if path is not None:
             raise
         return None
+
+
+class _Progress:
+    """Each file reported as it is written; on a terminal, a progress bar below the lines
+    while the work lasts (rich), and nothing but the lines when output goes to a file or pipe."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+        self.task = None
+
+    def __enter__(self) -> "_Progress":
+        if sys.stdout.isatty() and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("checking", total=None)
+        return self
+
+    def start(self, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, description=self.label, total=total, completed=0)
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def say(self, line: str, err: bool = False) -> None:
+        if self.bar is not None:
+            self.bar.console.print(line, markup=False, highlight=False)
+        else:
+            click.echo(line, err=err)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @contextlib.contextmanager

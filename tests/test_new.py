@@ -36,8 +36,9 @@ def test_new_writes_a_project_that_builds(starter):
                  ".coursepack/module.schema.json", ".vscode/settings.json"):
         assert (root / name).is_file(), name
     written = [line.split()[1] for line in built.stdout.splitlines() if line.startswith("wrote ")]
-    assert written == ["build/ratification-unit.pdf", "build/ratification-unit-teacher.pdf",
-                       "build/ratification-unit-roles.pdf", "build/debate-packet.pdf", "build/debate-packet-roles.pdf"]
+    assert sorted(written) == sorted([  # one line per file, in the order they finish
+        "build/ratification-unit.pdf", "build/ratification-unit-teacher.pdf",
+        "build/ratification-unit-roles.pdf", "build/debate-packet.pdf", "build/debate-packet-roles.pdf"])
     assert built.stderr == ""  # no renderer warnings either
 
 

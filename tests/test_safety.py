@@ -278,7 +278,7 @@ def test_a_failed_build_keeps_the_old_pdfs(tmp_path):
     result = run_cli("build", root, "--pack", "unit")
     assert result.exit_code == 1
     assert _pdfs(root) == old
-    assert sorted(p.name for p in (root / "build").iterdir()) == sorted(old)  # no temporary files either
+    assert sorted(p.name for p in (root / "build").iterdir() if p.name != ".cache") == sorted(old)  # no temporary files either
 
 
 def test_a_refused_resource_keeps_the_old_pdfs(tmp_path):
@@ -292,7 +292,7 @@ def test_a_refused_resource_keeps_the_old_pdfs(tmp_path):
     assert result.exit_code == 1
     assert "build/unit.pdf: /etc/hostname is outside the project folder" in result.stderr.splitlines()
     assert _pdfs(root) == old
-    assert sorted(p.name for p in (root / "build").iterdir()) == sorted(old)
+    assert sorted(p.name for p in (root / "build").iterdir() if p.name != ".cache") == sorted(old)
 
 
 # -- limits and load ------------------------------------------------------------------

@@ -10,24 +10,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from ..project import Project, load_project
 from ..render import make_environment
 from .plan import plan
 from ..outputs.stitch import page_count
-from .produce import PdfPrinter, Printer, booklet, finish, produce
-from .render import render_html
-from .write import write_atomic
+from .produce import PdfPrinter, Printer, booklet, finish, has_booklet, open_cache, produce_jobs
+from .write import write_if_changed
 
 
 @dataclass(frozen=True)
 class Built:
-    """One file a build wrote: where, its pages, and what WeasyPrint complained about (CSS it ignored, say)."""
+    """One file of a build: where, its pages, what WeasyPrint complained about (CSS it
+    ignored, say), and whether it was written (False: the file held these bytes already)."""
 
     path: Path
     pages: int
     warnings: tuple[str, ...] = ()
+    written: bool = True
 
 
 def check(root: Path) -> Project:
@@ -36,24 +37,36 @@ def check(root: Path) -> Project:
 
 
 def build(root: Path, pack_ids: Optional[Iterable[str]] = None, editions: Optional[Iterable[str]] = None, *,
-          printer: Optional[Printer] = None) -> list[Built]:
+          printer: Optional[Printer] = None, jobs: Optional[int] = None, cache: bool = True,
+          planned: Optional[Callable[[int], None]] = None, done: Optional[Callable[[Built], None]] = None) -> list[Built]:
     """Write the PDFs of every pack of the project in `root` (or of `pack_ids`; only
     `editions` of them when given) into build/.
 
-    `printer` prints the HTML (default: a PdfPrinter); a cache or a preview server
-    passes its own (see produce.py). Raises CoursepackError (exit 1) for problems in
-    the content or templates, UsageError (exit 2) for an unknown pack."""
+    `printer` prints the HTML (default: a PdfPrinter printing `jobs` documents at a
+    time, default one a core); a preview server passes its own (see produce.py).
+    With `cache`, what is unchanged since the last build is neither printed nor
+    written again (pipeline/cache.py). `planned(count)` is called once the files to
+    make are known, `done(built)` as each is written, in the order they finish.
+    Returns them in the order planned. Raises CoursepackError (exit 1) for problems
+    in the content or templates, UsageError (exit 2) for an unknown pack."""
     project = load_project(root)
-    jobs = plan(project, pack_ids, editions)
+    work = plan(project, pack_ids, editions)
+    if planned:
+        planned(len(work) + sum(has_booklet(job) for job in work))
     env = make_environment(project)
-    documents = [render_html(env, project, job) for job in jobs]
-    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard)
-    built = []
-    for job, printed in zip(jobs, produce(project, jobs, documents, printer)):
-        write_atomic(job.path, finish(job, printed, project.config.page))
-        built.append(Built(job.path, printed.pages, printed.warnings))
+    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, workers=jobs)
+    store = open_cache(project, printer, cache)
+    built: dict[int, list[Built]] = {}
+    for index, printed in produce_jobs(project, env, work, printer, store):
+        job = work[index]
+        written = write_if_changed(job.path, finish(job, printed, project.config.page))
+        built[index] = [Built(job.path, printed.pages, printed.warnings, written)]
         imposed = booklet(project, job, printed)
         if imposed:  # a second file from the same print: build/<id>-booklet.pdf
-            write_atomic(*imposed)
-            built.append(Built(imposed[0], page_count(imposed[1])))
-    return built
+            built[index].append(Built(imposed[0], page_count(imposed[1]), (), write_if_changed(*imposed)))
+        if done:
+            for each in built[index]:
+                done(each)
+    if store:
+        store.prune()
+    return [each for index in range(len(work)) for each in built[index]]

@@ -25,8 +25,7 @@ from ..project import Project, load_project
 from ..render import make_environment, project_labels
 from ..roster import Student, read_roster
 from .plan import Job, body_job, fronts_job, packets_folder, reader_side
-from .produce import PdfPrinter, Printer, produce
-from .render import render_html
+from .produce import PdfPrinter, Printer, open_cache, produce_jobs
 from .write import refuse_to_overwrite, write_atomic
 
 
@@ -47,13 +46,15 @@ class PacketsResult:
 
 
 def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = False,
-                 force: bool = False, printer: Optional[Printer] = None) -> PacketsResult:
+                 force: bool = False, printer: Optional[Printer] = None, jobs: Optional[int] = None,
+                 cache: bool = True) -> PacketsResult:
     """Write one packet per student of `roster` into build/packets/<pack id>/, and with
     `combined` all of them in build/packets/<pack id>.pdf.
 
     Raises CoursepackError for problems in the content, templates or roster, and
     when files to write exist already and `force` is false (nothing is written then);
-    UsageError for an unknown pack. `printer` as for build()."""
+    UsageError for an unknown pack. `printer`, `jobs` and `cache` as for build(): the
+    fronts and bodies a class set printed before are taken from the build cache."""
     project = load_project(root)
     pack = project.pack(pack_id)
     debates = [project.modules[m] for m in pack.modules if isinstance(project.modules[m], Debate)]
@@ -71,10 +72,12 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     leftovers = _earlier_packets(folder, targets)
 
     env = make_environment(project)
-    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard)
+    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, workers=jobs)
+    store = open_cache(project, printer, cache)
 
-    def printed(jobs: list[Job]) -> list:
-        return list(produce(project, jobs, [render_html(env, project, job) for job in jobs], printer))
+    def printed(work: list[Job]) -> list:
+        done = dict(produce_jobs(project, env, work, printer, store))
+        return [done[index] for index in range(len(work))]
 
     # Every student's front (cover, own role card) in one document: one layout
     # instead of one per student. Each front starts at its own anchor, front-N.
@@ -111,6 +114,8 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
         combined_pages = stitch.page_count(whole)
     if leftovers:
         notes.append(_leftovers_note(project, folder, leftovers, force))
+    if store:
+        store.prune()
     return PacketsResult(packets, combined_path, combined_pages, tuple(sorted(warnings)), tuple(notes))
 
 

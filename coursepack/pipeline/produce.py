@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Iterator, Optional, Protocol, Sequence
 
@@ -30,11 +29,17 @@ from ..render import theme_dir
 from ..models import PageSettings
 from ..outputs.booklet import SHEETS_MM, impose
 from ..outputs.prepress import set_bleed_box
+from .cache import BuildCache
 from .plan import EDITION, Job
+from .render import render_html
 
 
 class Printer(Protocol):
-    """Prints HTML documents of one project, handing back one Printed each, in order."""
+    """Prints HTML documents of one project, handing back one Printed each, in order.
+
+    A printer may also have `print_each(documents)`, yielding (index, Printed) as each
+    is done, and a `cache_id` naming what it prints with: only a printer with one
+    has its PDFs kept in the build cache (a test's fake printer has none)."""
 
     def print_all(self, documents: Sequence[str]) -> Iterator[Printed]: ...
 
@@ -60,24 +65,73 @@ class PdfPrinter:
         self.base_url = Path(root)
         self.created = created or source_date()
         self.standard = standard
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = workers or os.cpu_count() or 1  # how many documents at a time, at most
+        self._pool: Optional[ProcessPoolExecutor] = None  # started early by warm()
+
+    def warm(self, count: int) -> None:
+        """Start the worker processes for `count` documents now: each imports WeasyPrint
+        (about half a second), while the HTML is still being rendered."""
+        workers = min(count, self.workers)
+        if workers >= 2 and self._pool is None:
+            self._pool = ProcessPoolExecutor(workers, initializer=_warm_worker)
+            for _ in range(workers):
+                self._pool.submit(int)  # processes start when there is work for them
+
+    def close(self) -> None:
+        """Stop the worker processes warm() started, if print_each did not."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    @property
+    def cache_id(self) -> str:
+        """What the build cache keys this printer's PDFs by, besides their HTML."""
+        return f"weasyprint standard={self.standard}"
 
     def print_all(self, documents: Sequence[str]) -> Iterator[Printed]:
+        """One Printed per document, in order, each as soon as it and those before it are done."""
+        done: dict[int, Printed] = {}
+        following = 0
+        for index, printed in self.print_each(documents):
+            done[index] = printed
+            while following in done:
+                yield done.pop(following)
+                following += 1
+
+    def print_each(self, documents: Sequence[str]) -> Iterator[tuple[int, Printed]]:
+        """(index, Printed) of each document as soon as it is printed. The longest
+        documents start first, so that a large pack does not keep one core busy at
+        the end while the others idle."""
+        if not documents:
+            self.close()
+            return  # not even a renderer: starting one costs WeasyPrint's import
+        order = sorted(range(len(documents)), key=lambda index: len(documents[index]), reverse=True)
         workers = min(len(documents), self.workers)
-        if workers < 2:
+        if workers < 2 and self._pool is None:
             renderer = PdfRenderer(self.roots, standard=self.standard, fallbacks=_theme_fallback(self.roots))
-            for html in documents:
-                yield renderer.render(html, self.base_url, created=self.created)
+            for index in order:
+                yield index, renderer.render(documents[index], self.base_url, created=self.created)
             return
-        with ProcessPoolExecutor(workers) as pool:
-            yield from pool.map(_print_one, repeat(self.roots), documents, repeat(self.base_url), repeat(self.created),
-                                repeat(self.standard))
+        pool, self._pool = self._pool or ProcessPoolExecutor(workers), None
+        try:
+            futures = {pool.submit(_print_one, self.roots, documents[index], self.base_url, self.created,
+                                   self.standard): index
+                       for index in order}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 def _print_one(roots: list[Path], html: str, base_url: Path, created: Optional[datetime.datetime],
                standard: str = "ua-1") -> Printed:
     """One document in a worker process, with a renderer of its own (about 40 ms to set up)."""
     return PdfRenderer(roots, standard=standard, fallbacks=_theme_fallback(roots)).render(html, base_url, created=created)
+
+
+def _warm_worker() -> None:
+    """A worker process's first step: import WeasyPrint before its first document."""
+    import weasyprint  # noqa: F401
 
 
 def _theme_fallback(roots: list[Path]) -> list[tuple[Path, Path]]:
@@ -98,6 +152,79 @@ def produce(project: Project, jobs: Sequence[Job], documents: Sequence[str], pri
         yield printed
 
 
+def produce_jobs(project: Project, env, jobs: Sequence[Job], printer: Printer,
+                 cache: Optional[BuildCache] = None) -> Iterator[tuple[int, Printed]]:
+    """Render and print `jobs`, yielding (index in `jobs`, Printed) as each is done.
+
+    With a `cache`, a job whose recipe is unchanged is neither rendered nor printed,
+    and one whose HTML came out as before is not printed; the others are printed
+    and kept. Every job is rendered to HTML (or recalled) before the first is
+    printed, so a mistake in a template stops the command before any file changes.
+
+    Raises CoursepackError for a template mistake, and for documents that tried to
+    load a file outside the project or a network address: once the printing under
+    way is done, naming each such job's file (whichever finished first); nothing
+    printed after the first refusal is handed on to be written."""
+    done: dict[int, Printed] = {}
+    for index, job in enumerate(jobs):
+        recalled = cache.recall(job) if cache else None
+        if recalled is not None:
+            done[index] = recalled
+    missing = [index for index in range(len(jobs)) if index not in done]
+    if missing and hasattr(printer, "warm"):
+        printer.warm(len(missing))  # the printing processes start while the HTML is rendered
+    try:
+        yield from _render_and_print(project, env, jobs, printer, cache, done, missing)
+    finally:
+        if hasattr(printer, "close"):
+            printer.close()
+
+
+def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Printer, cache: Optional[BuildCache],
+                      done: dict[int, Printed], missing: list[int]) -> Iterator[tuple[int, Printed]]:
+    documents = {index: render_html(env, project, jobs[index]) for index in missing}
+    keys = {index: cache.html_key(html) for index, html in documents.items()} if cache else {}
+    for index in list(documents):
+        printed = cache.lookup(keys[index]) if cache else None
+        if printed is not None:
+            cache.remember(jobs[index], keys[index])
+            done[index] = printed
+            del documents[index]
+    yield from done.items()
+    # Identical documents are printed once (the role sheet of packs that list the same debate).
+    same: dict[str, list[int]] = {}
+    for index, html in documents.items():
+        same.setdefault(html, []).append(index)
+    unique = list(same)
+    if not unique:
+        return
+    each = getattr(printer, "print_each", None)
+    refused: list[tuple[int, str]] = []  # (job, why): once any, nothing more is handed on
+    for position, printed in each(unique) if each else enumerate(printer.print_all(unique)):
+        indices = same[unique[position]]
+        if printed.refused or refused:
+            refused += [(index, reason) for index in indices for reason in printed.refused]
+            continue
+        if cache:
+            cache.store(None, keys[indices[0]], printed)
+        for index in indices:
+            if cache:
+                cache.remember(jobs[index], keys[index])
+            yield index, printed
+    if refused:  # every refused document named, whichever finished first
+        raise CoursepackError([Problem(jobs[index].path.relative_to(project.root).as_posix(), 0, 0, reason)
+                               for index, reason in sorted(refused)])
+
+
+def open_cache(project: Project, printer: Printer, enabled: bool = True) -> Optional[BuildCache]:
+    """The build cache for `printer`'s PDFs, or None: when `enabled` is false (--no-cache)
+    or the printer has no `cache_id` (nothing it prints may stand for a real PDF)."""
+    printer_id = getattr(printer, "cache_id", None)
+    if not enabled or not printer_id:
+        return None
+    return BuildCache(project, getattr(printer, "created", None), printer_id)
+
+
 def booklet(project: Project, job: Job, printed: Printed) -> Optional[tuple[Path, bytes]]:
     """The booklet a printed job also makes, as (path, bytes), or None.
 
@@ -106,8 +233,7 @@ def booklet(project: Project, job: Job, printed: Printed) -> Optional[tuple[Path
     twice the page size (outputs/booklet.py). Raises CoursepackError when the PDF
     cannot be imposed."""
     pack = job.pack
-    source = "student" if "student" in pack.editions else pack.editions[0]
-    if not (getattr(pack, "booklet", False) and job.output == EDITION and job.edition == source):
+    if not has_booklet(job):
         return None
     path = job.path.with_name(f"{pack.id}-booklet.pdf")
     sheet = SHEETS_MM.get(project.config.page.named_size or "")
@@ -116,6 +242,13 @@ def booklet(project: Project, job: Job, printed: Printed) -> Optional[tuple[Path
         return path, impose(printed.pdf, sheet_mm=sheet, title=title)
     except ValueError as exc:
         raise CoursepackError([Problem(path.relative_to(project.root).as_posix(), 0, 0, str(exc))]) from None
+
+
+def has_booklet(job: Job) -> bool:
+    """Whether printing `job` also makes its pack's booklet (see `booklet`)."""
+    pack = job.pack
+    source = "student" if "student" in pack.editions else pack.editions[0]
+    return bool(getattr(pack, "booklet", False) and job.output == EDITION and job.edition == source)
 
 
 def finish(job: Job, printed: Printed, page: Optional[PageSettings] = None) -> bytes:

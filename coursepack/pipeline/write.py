@@ -37,6 +37,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` atomically unless the file holds exactly these bytes
+    already; True when it was written. An unchanged file keeps its modification
+    time, so tools watching build/ see only what changed."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
 def refuse_to_overwrite(root: Path, paths: list[Path], force: bool) -> None:
     """Raise CoursepackError, naming them, when any of `paths` exists and `force` is false:
     files a command makes per student are never replaced without being asked."""
