@@ -113,7 +113,7 @@ def project(tmp_path):
 
 @pytest.fixture(scope="session")
 def example_built(tmp_path_factory):
-    """The bundled example project, built once for every test that looks at its PDFs
+    """The bundled example project, built once per test worker for the tests that look at its PDFs
     (under umask 022, the usual one, so file modes can be checked)."""
     import shutil
 
@@ -128,11 +128,3 @@ def example_built(tmp_path_factory):
     assert result.exit_code == 0, result.output
     return root
 
-
-def pytest_collection_modifyitems(config, items):
-    """Run by pytest-xdist (`--dist loadgroup`, set in pyproject.toml), every test file
-    stays in one worker, so its module fixtures are built once; the tests that look at
-    the example's PDFs share one worker, and so one build of the example."""
-    for item in items:
-        group = "example" if "example_built" in getattr(item, "fixturenames", ()) else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
