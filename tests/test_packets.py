@@ -290,7 +290,16 @@ def test_safe_file_names():
     assert safe_file_name("../../etc/passwd") == "etc-passwd"
     assert safe_file_name("王芳") == "王芳"
     assert safe_file_name("  ***  ") == "student"
-    assert safe_file_name("CON") != ""
+
+
+def test_a_student_named_like_a_windows_device_gets_a_usable_file_name():
+    """CON, NUL, COM1... cannot be file names on Windows; the row number in front keeps
+    every packet's name usable whatever the student is called."""
+    from coursepack.roster import Student
+
+    for name in ("CON", "nul", "COM1", "LPT9", "PRN"):
+        stem = Student(row=7, name=name, number_width=2).file_stem
+        assert stem == f"07-{name}", stem
 
 
 def test_a_course_pack_can_be_personalized_too(tmp_path):
