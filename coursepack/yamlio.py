@@ -258,7 +258,6 @@ _PLAIN_SYNTAX = (
      "indentation does not line up: keys of one mapping must start in the same column"),
     ("could not find expected ':'",
      "a line has no ':' after its key, or text runs on without quotes"),
-    ("while scanning a quoted scalar", "a quote is opened but never closed"),
     ("expected ',' or ']'", "a [list] is not closed with ']', or an item contains ':' (quote it)"),
     ("expected ',' or '}'", "a {mapping} is not closed with '}'"),
 )
@@ -353,6 +352,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, shown_as: str, source: str = "") 
         return Problem(shown_as, line, col,
             "YAML syntax error: unexpected ':' in a value; curly quotes (\u201c...\u201d, typical of a word "
             "processor) do not quote in YAML: use straight quotes (\"...\") or a block (|)")
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+        # PyYAML notices at the end of the file; the quote to close is where the text starts.
+        return Problem(shown_as, exc.context_mark.line + 1, exc.context_mark.column + 1,
+                       "YAML syntax error: the quote that starts this text is never closed; end the text "
+                       "with the same quote mark, or remove this one")
     for pyyaml_words, plain in _PLAIN_SYNTAX:
         if pyyaml_words in text:
             return Problem(shown_as, line, col, f"YAML syntax error: {plain}")

@@ -65,7 +65,8 @@ CASES = [
         'content/thaw.yaml:2:16: YAML syntax error: unexpected \':\' in a value; put the value in quotes ("...") or use a block (|)',
     ]),
     Case('syntax-unclosed-quote', {M: 'kind: topic\ntitle: "The Thaw\nsections:\n  - heading: x\n    body: y\n'}, [
-        'content/thaw.yaml:6:1: YAML syntax error: a quote is opened but never closed',
+        'content/thaw.yaml:2:8: YAML syntax error: the quote that starts this text is never closed; end the text '
+        'with the same quote mark, or remove this one',
     ]),
     Case('syntax-unclosed-list', {M: "kind: topic\ntitle: T\nobjectives: [Explain, Compare\nsections: [{heading: h, body: b}]\n"}, [
         "content/thaw.yaml:4:9: YAML syntax error: a [list] is not closed with ']', or an item contains ':' (quote it)",
