@@ -302,11 +302,28 @@ def _no_name_message(columns: _Columns) -> str:
     if "last" in use:
         return (f"the header row has a last-name column ('{columns.headers[use['last']]}') but no first-name column; "
                 f"it has: {found}. Add a 'first name' column, or name a column of whole names 'name'")
+    for header in columns.headers:
+        part = _name_part(fold(header)) if header else None
+        if part:  # 'student_first', 'Given': half a name; calling it 'name' would print half names
+            other = "last" if part == "first" else "first"
+            return (f"the header row has no column for the students' whole names; '{header}' looks like a {part}-name "
+                    f"column: call it '{part} name' and add a '{other} name' column, or give a column of whole "
+                    f"names the header 'name'; it has: {found}")
     close = [h for h in columns.headers if h and suggest(fold(h), ["name", "student", "student name", "full name"])]
     hint = f" ('{close[0]}' looks like a misspelling of 'name')" if close else ""
     return (f"the header row has no column for the students' names{hint}; it has: {found}. "
             "The first row must name the columns: call the column of whole names 'name' (or 'student', 'full name'), "
             "or use two columns 'first name' and 'last name'")
+
+
+def _name_part(folded: str) -> Optional[str]:
+    """'first' or 'last' when a header that is none of the usual ones still names half of
+    a name ("student first", "surname of pupil"); else None."""
+    words = set(folded.split())
+    for part in ("first", "last"):
+        if any(word in words or (" " in word and word in folded) for word in _HEADERS[part] if word != "nom"):
+            return part
+    return None
 
 
 # -- rows ------------------------------------------------------------------------

@@ -221,6 +221,10 @@ def test_duplex_combined_file_starts_each_packet_on_a_fresh_sheet(tmp_path):
      "roster.csv:1:1: the header row has no column for the students' names ('nmae' looks like a misspelling of "
      "'name'); it has: 'nmae', 'period', 'side', 'role'. The first row must name the columns: call the column of "
      "whole names 'name' (or 'student', 'full name'), or use two columns 'first name' and 'last name'"),
+    (roster([("Ana", "1", "pro", "")], header="student_first,period,side,role"),  # half a name: never "call it name"
+     "roster.csv:1:1: the header row has no column for the students' whole names; 'student_first' looks like a "
+     "first-name column: call it 'first name' and add a 'last name' column, or give a column of whole names the "
+     "header 'name'; it has: 'student_first', 'period', 'side', 'role'"),
     (roster([("Okafor", "1", "pro", "")], header="Last Name,period,side,role"),  # never "rename it to name"
      "roster.csv:1:1: the header row has a last-name column ('Last Name') but no first-name column; it has: "
      "'Last Name', 'period', 'side', 'role'. Add a 'first name' column, or name a column of whole names 'name'"),
