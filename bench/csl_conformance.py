@@ -23,7 +23,6 @@ Takes a few minutes: two pandoc runs per fixture.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import re
 import subprocess

@@ -9,7 +9,7 @@ from coursepack.i18n import LANGUAGES, Labels, catalogue, placeholders
 from coursepack.project import load_project
 from coursepack.render import make_environment, render_pack
 
-from conftest import CONFIG, DEBATE, SOURCES, TOPIC, run_cli, small_project, write_project
+from conftest import CONFIG, DEBATE, run_cli, small_project, write_project
 
 TRANSLATED = [language for language in LANGUAGES if language != "en"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONFIG, DEBATE, TOPIC, run_cli, small_project
+from conftest import CONFIG, DEBATE, run_cli, small_project
 from test_packets import PACKET_PACK, packet_project, texts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rosters"

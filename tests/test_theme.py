@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from coursepack.render import theme_dir
 
-from conftest import CONFIG, DEBATE, SOURCES, TOPIC, run_cli, small_project, write_project
+from conftest import CONFIG, DEBATE, SOURCES, run_cli, small_project, write_project
 
 FONTS = theme_dir() / "fonts"
 

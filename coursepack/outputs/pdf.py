@@ -248,6 +248,12 @@ def _shown(path: pathlib.Path, roots: list[pathlib.Path]) -> str:
     return str(path)
 
 
+def preload() -> None:
+    """Import WeasyPrint now (about half a second), so that a printing process pays
+    for it while the HTML is still being rendered, not with its first document."""
+    import weasyprint  # noqa: F401
+
+
 def source_date() -> datetime.datetime | None:
     """SOURCE_DATE_EPOCH, the reproducible-builds convention; without it the PDF
     carries no date at all ("now" would make every build differ)."""

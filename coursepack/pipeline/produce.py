@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Protocol, Sequence
 
 from ..errors import CoursepackError, Problem
-from ..outputs.pdf import PdfRenderer, Printed, source_date  # WeasyPrint itself loads only when printing
+from ..outputs.pdf import PdfRenderer, Printed, preload, source_date  # WeasyPrint itself loads only when printing
 from ..project import Project
 from ..render import theme_dir
 from ..models import PageSettings
@@ -131,7 +131,7 @@ def _print_one(roots: list[Path], html: str, base_url: Path, created: Optional[d
 
 def _warm_worker() -> None:
     """A worker process's first step: import WeasyPrint before its first document."""
-    import weasyprint  # noqa: F401
+    preload()
 
 
 def _theme_fallback(roots: list[Path]) -> list[tuple[Path, Path]]:
