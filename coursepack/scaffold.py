@@ -9,12 +9,11 @@ and with `force` only the starter's own files are replaced, each atomically.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError
+from .pipeline.write import write_atomic
 from .schema import KINDS, schema_text
 
 PACKAGE = Path(__file__).resolve().parent
@@ -72,7 +71,7 @@ def create_project(path: Path, *, example: bool = False, force: bool = False) ->
     for name, data in files.items():
         target = path / name
         (created.replaced if target.exists() else created.written).append(name)
-        _write_atomic(target, data)
+        write_atomic(target, data)
     return created
 
 
@@ -170,15 +169,3 @@ def _settings_text(settings: dict) -> bytes:
 def _listing(names: list[str], limit: int = 4) -> str:
     shown = ", ".join(names[:limit])
     return f"{shown}, ..." if len(names) > limit else shown
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

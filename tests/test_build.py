@@ -171,3 +171,11 @@ def test_the_example_in_a_source_checkout_has_no_template_overrides():
 
     assert own_templates(REPO) is None
     assert override_warnings(REPO) == []
+
+
+def test_a_build_folder_that_cannot_be_written_is_a_clear_error(project):
+    (project / "build").write_text("a file where the build folder goes")
+    result = run_cli("build", project, "--pack", "brief")
+    assert result.exit_code == 1
+    assert "cannot write this file" in result.stderr and "Traceback" not in result.output
+    assert (project / "build").read_text() == "a file where the build folder goes"

@@ -15,7 +15,19 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     The file gets the permissions a newly created file gets under the user's umask
     (0644 under the usual 022), as `open()` would give it: mkstemp makes its
-    temporary file 0600, readable by nobody else, so it is widened before the rename."""
+    temporary file 0600, readable by nobody else, so it is widened before the rename.
+
+    Raises CoursepackError naming `path` when the file system refuses (a read-only
+    folder, a full disk); the old file, if any, is left as it was."""
+    try:
+        _write_atomic(path, data)
+    except OSError as exc:
+        raise CoursepackError([Problem(str(path), 0, 0,
+            f"cannot write this file ({exc.strerror or exc}); check that its folder can be written to "
+            "and that the disk has room; the file as it was is unchanged")]) from None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # A build killed mid-write (SIGKILL, power cut) leaves its temporary file behind.
     # The name carries the writer's process id: remove those whose writer is gone,
