@@ -119,7 +119,11 @@ class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
 
 def read_text(file: Path, shown_as: str) -> str:
     """Read a UTF-8 file (a byte-order mark is allowed) or explain what is wrong."""
-    raw = file.read_bytes()
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:  # permissions, a folder where a file should be, a failing disk
+        raise CoursepackError([Problem(shown_as, 0, 0,
+            f"cannot read this file ({exc.strerror or exc}); check that it exists and that you may read it")]) from None
     if len(raw) > MAX_FILE_BYTES:
         advice = ("export only the references this project cites" if Path(shown_as).name.startswith("sources.")
                   else "split it into several modules")

@@ -181,7 +181,8 @@ def test_world_schools_has_motions_and_points_of_information(tmp_path):
 
 
 def test_bad_labels_are_located_problems(tmp_path):
-    config = dict(CONFIG, labels={"contnts": "X", "page_of": "{page} {total}", "glossary": "Words {"})
+    config = dict(CONFIG, labels={"contnts": "X", "page_of": "{page} {total}", "glossary": "Words {",
+                                  "contents": "Contents {}"})
     root = small_project(tmp_path / "proj", **{"coursepack.yaml": config})
     result = run_cli("check", root)
     assert result.exit_code == 1
@@ -191,3 +192,5 @@ def test_bad_labels_are_located_problems(tmp_path):
     assert any("label 'page_of' uses {total}, which this label cannot fill in (it can: {page}, {pages})" in line
                for line in lines), result.output
     assert any("label 'glossary' has a { or } that opens or closes nothing" in line for line in lines), result.output
+    assert any("label 'contents' uses {}, which this label cannot fill in (it can: none)" in line
+               for line in lines), result.output  # an unnamed {} would crash printing

@@ -47,8 +47,9 @@ def catalogue_language(language: str) -> str:
 
 
 def placeholders(text: str) -> set[str]:
-    """The {names} a label fills in."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The {names} a label fills in; an unnamed {} or a {0} counts too (as '' or '0'), so
+    that a label using one is refused: only named values are ever filled in."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
 class Labels:
