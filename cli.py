@@ -280,8 +280,11 @@ def _reported(ctx: click.Context):
     except CoursepackError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        if len(error.problems) > 1:
+        if len(error.problems) > 1 and error.nothing_written:
             click.echo(f"{len(error.problems)} problems found; no PDF was written.", err=True)
+        elif len(error.problems) > 1:
+            click.echo(f"{len(error.problems)} problems found; the PDFs finished before them were written, "
+                       "the others are unchanged.", err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         if ctx.obj["debug"]:

@@ -28,6 +28,7 @@ class CoursepackError(Exception):
     """Raised with every problem found, never just the first."""
 
     exit_code = 1
+    nothing_written = True  # False when a build fails after writing some of its files
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(set(problems), key=_reading_order)

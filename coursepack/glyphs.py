@@ -98,8 +98,8 @@ def _installed_ranges() -> tuple[tuple[int, int], ...]:
 def document_problems(doc, fonts: Coverage, strings: Iterator[tuple[tuple, str]], place) -> Optional[Problem]:
     """One problem for a YAML document whose strings hold characters no font has, or None.
 
-    `strings` yields (path in the document, text); `place(at, text, line_offset)` is
-    the Problem-making function that locates a line inside a text value."""
+    `strings` yields (path in the document, text); `place(doc, at, text, line_offset)`
+    is the Problem-making function that locates a line inside a text value."""
     found: list[str] = []
     first: Optional[Problem] = None
     lines: list[int] = []

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-# Characters that show as a space of some width, or as nothing: name and whether they take room.
+# Characters that show as a space of some width, or as nothing, by their name in messages
+# (which of them take no room at all: ZERO_WIDTH).
 ODD_SPACES: dict[str, str] = {
     "\u00a0": "a non-breaking space (U+00A0)",
     "\u2000": "an en quad space (U+2000)",

@@ -5,7 +5,8 @@ links every PDF in build/, a small status endpoint the page polls to reload
 itself, and the PDFs), a watcher (watchfiles) that queues the files the user
 saves, and a builder that rebuilds only the packs a changed file is part of.
 A content error is shown on the page with its location and the server stays up;
-since a failed build writes nothing, the last good PDFs go on being served.
+since a build with a content or template mistake writes nothing, the last good
+PDFs go on being served.
 Only regular files inside build/ are ever served.
 """
 from __future__ import annotations
@@ -118,18 +119,6 @@ class Preview:
         self.httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=30)
-
-    def wait_for(self, generation: int, timeout: float = 60.0) -> Status:
-        """Block until the status has moved past `generation` with no build running
-        (for tests and scripts); returns the status. Raises TimeoutError."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while self.status.generation <= generation or self.status.building or self._pending:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"no finished build after {timeout} s")
-                self._lock.wait(remaining)
-            return self.status
 
     # -- watching and building -------------------------------------------
 

@@ -3,8 +3,10 @@
     load -> plan -> render every HTML -> print -> finish -> write
 
 Everything is checked and every document rendered to HTML before the first PDF
-is printed, so a mistake anywhere stops the build before any file changes; each
-PDF then replaces the old one atomically.
+is printed, so a mistake in the content or the templates stops the build before
+any file changes. A file a document may not load (outside the project, on the
+network) shows only while printing: the PDFs finished before it are written, each
+complete, and none after it. Each PDF replaces the old one atomically.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from ..errors import CoursepackError
 from ..project import Project, load_project
 from ..render import make_environment
 from .plan import plan
@@ -43,7 +46,7 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None, editions: Option
     `editions` of them when given) into build/.
 
     `printer` prints the HTML (default: a PdfPrinter printing `jobs` documents at a
-    time, default one a core); a preview server passes its own (see produce.py).
+    time, default one a core); a test may pass a fake one (see produce.py).
     With `cache`, what is unchanged since the last build is neither printed nor
     written again (pipeline/cache.py). `planned(count)` is called once the files to
     make are known, `done(built)` as each is written, in the order they finish.
@@ -53,10 +56,23 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None, editions: Option
     work = plan(project, pack_ids, editions)
     if planned:
         planned(len(work) + sum(has_booklet(job) for job in work))
-    env = make_environment(project)
     printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, workers=jobs)
     store = open_cache(project, printer, cache)
     built: dict[int, list[Built]] = {}
+    try:
+        _write_as_printed(project, work, printer, store, built, done)
+    except CoursepackError as error:
+        error.nothing_written = not any(each.written for files in built.values() for each in files)
+        raise
+    if store:
+        store.prune()
+    return [each for index in range(len(work)) for each in built[index]]
+
+
+def _write_as_printed(project: Project, work, printer: Printer, store, built: dict[int, list[Built]],
+                      done: Optional[Callable[[Built], None]]) -> None:
+    """Print the jobs, and write each PDF (and its booklet) as soon as it is printed."""
+    env = make_environment(project)
     for index, printed in produce_jobs(project, env, work, printer, store):
         job = work[index]
         written = write_if_changed(job.path, finish(job, printed, project.config.page))
@@ -67,6 +83,3 @@ def build(root: Path, pack_ids: Optional[Iterable[str]] = None, editions: Option
         if done:
             for each in built[index]:
                 done(each)
-    if store:
-        store.prune()
-    return [each for index in range(len(work)) for each in built[index]]

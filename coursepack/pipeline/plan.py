@@ -27,8 +27,8 @@ class Job:
     """One document to make: the unit every command's pipeline works on.
 
     The steps are the same for every job: render its HTML (pipeline/render.py),
-    print it (produce.py), finish it (produce.py: stitching, imposition) and
-    write it (write.py).
+    print it (produce.py), finish it (produce.py: page boxes; a booklet imposed
+    beside it) and write it (write.py); packets stitch instead (packets.py).
 
     pack, edition   what is printed, and for whom ("student", "teacher", "judge")
     layout          the pack's Layout (layouts.py)

@@ -6,12 +6,13 @@ in worker processes; anything with its `print_all` can stand in for it:
 - a **build cache** wraps a printer: it looks each document up by its HTML and
   the contents of the files it read last time (`Printed.read`) and prints only
   the documents that changed;
-- a **preview server** keeps one printer (and its cache) across builds;
+- a **preview server** could keep one printer across builds (today it calls
+  `build()`, which makes its own printer and opens the cache each time);
 - tests give a fake printer where printing is not what they test.
 
-`finish` is the post-processing step between printing and writing: where a
-booklet's imposition goes (pages reordered and placed two to a sheet for
-folding). `coursepack packets` stitches instead (pipeline/packets.py).
+Between printing and writing, `finish` sets a printed page's boxes (bleed), and
+`booklet` imposes a pack's pages two to a sheet for folding, as a second file.
+`coursepack packets` stitches instead (pipeline/packets.py).
 An HTML edition would skip `produce` and write `render_html`'s output.
 """
 from __future__ import annotations
