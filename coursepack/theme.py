@@ -93,9 +93,12 @@ def problems(config, doc, root: Path) -> list[Problem]:
 def override_warnings(root: Path) -> list[str]:
     """Warnings about the project's templates/ that the user should know of."""
     from .project import own_templates
+    from .render import theme_dir
 
     templates = own_templates(root)
-    if templates and (templates / "css" / "print.css").is_file():
+    stylesheet = templates / "css" / "print.css" if templates else None
+    # A copy identical to the theme's (the bundled example, an untouched copy) replaces nothing.
+    if stylesheet and stylesheet.is_file() and stylesheet.read_bytes() != (theme_dir() / "css" / "print.css").read_bytes():
         return ["templates/css/print.css replaces the theme's whole stylesheet (cover, contents, page "
                 "numbers, footnotes, writing lines all come from it); to add or change a few rules, "
                 "put them in templates/css/theme.css instead, or list a file under theme: css: in "

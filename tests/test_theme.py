@@ -153,7 +153,10 @@ def test_bad_theme_values_are_located_problems(tmp_path):
 def test_a_replaced_stylesheet_is_warned_about_and_a_copy_keeps_its_fonts(tmp_path):
     root = small_project(tmp_path / "proj", **{"coursepack.yaml": dict(CONFIG, packs=[{"id": "unit", "modules": ["thaw"]}])})
     (root / "templates" / "css").mkdir(parents=True)
-    shutil.copy(theme_dir() / "css" / "print.css", root / "templates" / "css" / "print.css")
+    copy = root / "templates" / "css" / "print.css"
+    shutil.copy(theme_dir() / "css" / "print.css", copy)
+    assert "replaces the theme" not in run_cli("check", root).output  # an untouched copy replaces nothing
+    copy.write_text(copy.read_text(encoding="utf-8") + "\nh1 { letter-spacing: 0.01em; }\n", encoding="utf-8")
     result = run_cli("build", root)
     assert result.exit_code == 0, result.output
     assert ("warning: templates/css/print.css replaces the theme's whole stylesheet" in result.output
