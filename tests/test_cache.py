@@ -32,6 +32,7 @@ class CountingPrinter(PdfPrinter):
         self.printed: list[str] = []
 
     def print_each(self, documents):
+        documents = list(documents)  # may be a generator rendering them
         self.printed += documents
         yield from super().print_each(documents)
 

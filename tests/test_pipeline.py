@@ -130,3 +130,25 @@ def test_a_packet_for_one_side_has_its_case_and_the_answers_to_the_other(packet_
     brief = LAYOUTS["brief"].outline(modules, Reader("teacher", None, (), ()))
     assert [e.kind for e in brief[-3].entries] == ["cross-examination", "time-table", "flow", "ballot"]
     assert [c.kind for c in brief[-2:]] == ["role-cards", "bibliography"]  # the debate has roles
+
+
+class EagerPrinter(FakePrinter):
+    """Hands back each document's PDF as soon as it arrives, while the next is still
+    being rendered (as the real printer's worker processes may)."""
+
+    def print_each(self, documents):
+        for index, printed in enumerate(self.print_all(documents)):
+            yield index, printed
+
+
+def test_a_template_mistake_in_a_later_document_stops_the_build_before_any_file_changes(tmp_path):
+    config = dict(CONFIG, packs=[{"id": "packet", "modules": ["split"], "layout": "packet", "editions": ["student", "judge"]}])
+    root = small_project(tmp_path / "proj", **{"coursepack.yaml": config})
+    (root / "templates").mkdir()
+    (root / "templates" / "judge.html.j2").write_text("{{ no_such_thing.attribute }}\n")
+    printer = EagerPrinter()
+    with pytest.raises(CoursepackError) as raised:
+        build(root, printer=printer)
+    assert "judge.html.j2" in str(raised.value)
+    assert len(printer.documents) == 1  # the student edition was printed while the judge's was rendered...
+    assert not (root / "build").exists() or not list((root / "build").glob("*.pdf"))  # ...and not written

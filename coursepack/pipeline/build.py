@@ -3,8 +3,9 @@
     load -> plan -> render every HTML -> print -> finish -> write
 
 Everything is checked and every document rendered to HTML before the first PDF
-is printed, so a mistake in the content or the templates stops the build before
-any file changes. A file a document may not load (outside the project, on the
+is written, so a mistake in the content or the templates stops the build before
+any file changes (a document starts printing as soon as its HTML is ready, while
+the next is rendered). A file a document may not load (outside the project, on the
 network) shows only while printing: the PDFs finished before it are written, each
 complete, and none after it. Each PDF replaces the old one atomically.
 """

@@ -25,6 +25,7 @@ from ..project import Project, load_project
 from ..render import make_environment, project_labels
 from ..roster import Student, read_roster
 from .plan import Job, body_job, fronts_job, packets_folder, reader_side
+from ..outputs.pdf import Printed
 from .produce import PdfPrinter, Printer, open_cache, produce_jobs
 from .write import refuse_to_overwrite, write_atomic
 
@@ -75,37 +76,60 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, workers=jobs)
     store = open_cache(project, printer, cache)
 
-    def printed(work: list[Job]) -> list:
-        done = dict(produce_jobs(project, env, work, printer, store))
-        return [done[index] for index in range(len(work))]
-
     # Every student's front (cover, own role card) in one document: one layout
     # instead of one per student. Each front starts at its own anchor, front-N.
     # One body per (side, pages standing in for the front): a front is its cover and,
     # with a role, the role card; in duplex a front fills whole sheets. Guess the
     # fronts' lengths so that fronts and bodies are laid out side by side, then check.
+    # Each packet is stitched and written as soon as its front and body are printed,
+    # while the other bodies are still being laid out.
     sheet = 2 if project.config.page.duplex else 1
     guessed = sorted({_body_key(pack, student, 2 if student.role else 1, sheet) for student in students})
-    fronts, *guessed_bodies = printed([fronts_job(project, pack, students)] + [_body_job(project, pack, key) for key in guessed])
-    bodies = dict(zip(guessed, guessed_bodies))
-    stitcher = stitch.Stitcher(fronts.pdf)
-    spans = stitcher.front_spans([f"front-{number}" for number in range(1, len(students) + 1)])
-    keys = [_body_key(pack, student, end - start, sheet) for student, (start, end) in zip(students, spans)]
-    missing = sorted(set(keys) - set(bodies))  # a role card longer than a page
-    bodies.update(zip(missing, printed([_body_job(project, pack, key) for key in missing])))
-    warnings = {w for document in (fronts, *bodies.values()) for w in document.warnings}
-    for (_, front_pages), body in bodies.items():
-        if not stitcher.blank(body.pdf, range(1, front_pages)):
-            raise CoursepackError([Problem("templates", 0, 0,
-                "the templates leave no blank pages after the cover for each student's own pages; an overridden "
-                "cover or layout template must call stand_in_pages() from parts/cover.html.j2 after its cover")])
-
     title = pack.title or (debates[0].title if debates else project.config.title)
-    packets = []
-    for student, span, target, key in zip(students, spans, targets, keys):
-        body = bodies[key]
-        write_atomic(target, stitcher.stitch(span, body.pdf, title=f"{title}: {student.name}"))
-        packets.append(Packet(student, target, body.pages))  # the front replaced as many stand-in pages
+    bodies: dict[tuple[str, int], Printed] = {}
+    written: dict[int, Packet] = {}  # by the student's place in the roster
+    checked: set[tuple[str, int]] = set()
+    warnings: set[str] = set()
+    stitcher: Optional[stitch.Stitcher] = None
+    spans: list[tuple[int, int]] = []
+    keys: list[tuple[str, int]] = []
+
+    def stitch_ready() -> None:
+        """Write every packet whose front and body are printed and not yet written."""
+        for number, (student, span, target, key) in enumerate(zip(students, spans, targets, keys)):
+            if number in written or key not in bodies:
+                continue
+            body = bodies[key]
+            write_atomic(target, stitcher.stitch(span, body.pdf, title=f"{title}: {student.name}"))
+            written[number] = Packet(student, target, body.pages)  # the front replaced as many stand-in pages
+
+    def take(key: Optional[tuple[str, int]], printed: Printed) -> None:
+        nonlocal stitcher, spans, keys
+        warnings.update(printed.warnings)
+        if key is None:  # the fronts
+            stitcher = stitch.Stitcher(printed.pdf)
+            spans = stitcher.front_spans([f"front-{number}" for number in range(1, len(students) + 1)])
+            keys = [_body_key(pack, student, end - start, sheet) for student, (start, end) in zip(students, spans)]
+        else:
+            bodies[key] = printed
+        if stitcher is None:
+            return
+        for key in set(bodies) - checked:
+            checked.add(key)
+            if not stitcher.blank(bodies[key].pdf, range(1, key[1])):
+                raise CoursepackError([Problem("templates", 0, 0,
+                    "the templates leave no blank pages after the cover for each student's own pages; an overridden "
+                    "cover or layout template must call stand_in_pages() from parts/cover.html.j2 after its cover")])
+        stitch_ready()
+
+    work = [None] + guessed  # None: the fronts
+    for index, printed in produce_jobs(project, env, [_job(project, pack, students, key) for key in work], printer, store):
+        take(work[index], printed)
+    missing = sorted(set(keys) - set(bodies))  # a role card longer than a page
+    for index, printed in produce_jobs(project, env, [_job(project, pack, students, key) for key in missing], printer, store):
+        take(missing[index], printed)
+
+    packets = [written[number] for number in range(len(students))]
     combined_pages = 0
     if combined_path:
         whole = stitch.combine([packet.path for packet in packets], title=f"{title}: {project_labels(project).texts['all_packets']}",
@@ -152,7 +176,10 @@ def _body_key(pack, student: Student, front_pages: int, sheet: int) -> tuple[str
     return reader_side(pack, student) or "", -(-front_pages // sheet) * sheet
 
 
-def _body_job(project: Project, pack, key: tuple[str, int]) -> Job:
+def _job(project: Project, pack, students: list[Student], key: Optional[tuple[str, int]]) -> Job:
+    """The fronts (key None), or the body of a (side, front pages) key."""
+    if key is None:
+        return fronts_job(project, pack, students)
     side, front_pages = key
     return body_job(project, pack, side or None, front_pages)
 

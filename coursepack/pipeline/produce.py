@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import datetime
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import heapq
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Iterator, Optional, Protocol, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Protocol, Sequence
 
 from ..errors import CoursepackError, Problem
 from ..outputs.pdf import PdfRenderer, Printed, preload, source_date  # WeasyPrint itself loads only when printing
@@ -68,13 +69,14 @@ class PdfPrinter:
         self.standard = standard
         self.workers = workers or os.cpu_count() or 1  # how many documents at a time, at most
         self._pool: Optional[ProcessPoolExecutor] = None  # started early by warm()
+        self._pool_size = 0
 
     def warm(self, count: int) -> None:
         """Start the worker processes for `count` documents now: each imports WeasyPrint
         (about half a second), while the HTML is still being rendered."""
         workers = min(count, self.workers)
         if workers >= 2 and self._pool is None:
-            self._pool = ProcessPoolExecutor(workers, initializer=_warm_worker)
+            self._pool, self._pool_size = ProcessPoolExecutor(workers, initializer=_warm_worker), workers
             for _ in range(workers):
                 self._pool.submit(int)  # processes start when there is work for them
 
@@ -99,35 +101,78 @@ class PdfPrinter:
                 yield done.pop(following)
                 following += 1
 
-    def print_each(self, documents: Sequence[str]) -> Iterator[tuple[int, Printed]]:
-        """(index, Printed) of each document as soon as it is printed. The longest
-        documents start first, so that a large pack does not keep one core busy at
-        the end while the others idle."""
-        if not documents:
-            self.close()
-            return  # not even a renderer: starting one costs WeasyPrint's import
-        order = sorted(range(len(documents)), key=lambda index: len(documents[index]), reverse=True)
-        workers = min(len(documents), self.workers)
-        if workers < 2 and self._pool is None:
-            renderer = PdfRenderer(self.roots, standard=self.standard, fallbacks=_theme_fallback(self.roots))
-            for index in order:
-                yield index, renderer.render(documents[index], self.base_url, created=self.created)
+    def print_each(self, documents: Iterable[str]) -> Iterator[tuple[int, Printed]]:
+        """(index, Printed) of each document as soon as it is printed.
+
+        `documents` may be a generator that renders them: with the worker processes
+        started (warm), each document starts printing as soon as it arrives and a
+        worker is free, so laying out the first overlaps rendering the rest. Of the
+        documents waiting for a worker, the longest goes first, so that a large pack
+        does not keep one core busy at the end while the others idle. Nothing is
+        handed back before the last document has arrived."""
+        if self._pool is None:
+            documents = list(documents)
+            if len(documents) >= 2 and self.workers >= 2:
+                self.warm(len(documents))
+        if self._pool is None:
+            yield from self._print_here(documents)
             return
-        pool, self._pool = self._pool or ProcessPoolExecutor(workers), None
+        pool, self._pool = self._pool, None
         try:
-            futures = {pool.submit(_print_one, self.roots, documents[index], self.base_url, self.created,
-                                   self.standard): index
-                       for index in order}
-            for future in as_completed(futures):
-                yield futures[future], future.result()
+            yield from _schedule(self._pool_size, documents,
+                                 lambda html: pool.submit(_print_one, self.roots, html, self.base_url, self.created,
+                                                          self.standard))
         finally:
             pool.shutdown(cancel_futures=True)
+
+    def _print_here(self, documents: Sequence[str]) -> Iterator[tuple[int, Printed]]:
+        """In this process, one after the other, the longest first (one core, or one document)."""
+        if not documents:
+            return  # not even a renderer: starting one costs WeasyPrint's import
+        renderer = PdfRenderer(self.roots, standard=self.standard, fallbacks=_theme_fallback(self.roots))
+        for index in sorted(range(len(documents)), key=lambda index: len(documents[index]), reverse=True):
+            yield index, renderer.render(documents[index], self.base_url, created=self.created)
+
+
+def _schedule(workers: int, documents: Iterable[str],
+              submit: Callable[[str], Future]) -> Iterator[tuple[int, Printed]]:
+    """Feed `documents` to `workers` processes as they arrive, at most one each at a time
+    (a document queued in the pool could no longer be overtaken by a longer one);
+    yield (index, Printed) once every document has arrived, as each is done."""
+    waiting: list[tuple[int, int, str]] = []  # heap of (-length, index, html)
+    running: dict[Future, int] = {}
+    finished: list[tuple[int, Printed]] = []
+
+    def start_waiting() -> None:
+        while waiting and len(running) < workers:
+            _, index, html = heapq.heappop(waiting)
+            running[submit(html)] = index
+
+    for index, html in enumerate(documents):
+        heapq.heappush(waiting, (-len(html), index, html))
+        for future in [future for future in running if future.done()]:
+            finished.append((running.pop(future), future.result()))
+        start_waiting()
+    yield from finished
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            index = running.pop(future)
+            yield index, future.result()
+        start_waiting()
+
+
+_renderers: dict[tuple, PdfRenderer] = {}  # a worker process's renderer, kept for its next document
 
 
 def _print_one(roots: list[Path], html: str, base_url: Path, created: Optional[datetime.datetime],
                standard: str = "ua-1") -> Printed:
-    """One document in a worker process, with a renderer of its own (about 40 ms to set up)."""
-    return PdfRenderer(roots, standard=standard, fallbacks=_theme_fallback(roots)).render(html, base_url, created=created)
+    """One document in a worker process, by the renderer the process keeps (its fonts
+    are loaded once, not for every document)."""
+    key = (tuple(roots), standard)
+    if key not in _renderers:
+        _renderers[key] = PdfRenderer(roots, standard=standard, fallbacks=_theme_fallback(roots))
+    return _renderers[key].render(html, base_url, created=created)
 
 
 def _warm_worker() -> None:
@@ -159,8 +204,9 @@ def produce_jobs(project: Project, env, jobs: Sequence[Job], printer: Printer,
 
     With a `cache`, a job whose recipe is unchanged is neither rendered nor printed,
     and one whose HTML came out as before is not printed; the others are printed
-    and kept. Every job is rendered to HTML (or recalled) before the first is
-    printed, so a mistake in a template stops the command before any file changes.
+    and kept. A document starts printing as soon as its HTML is rendered, while
+    the next is rendered; nothing is handed on before every job is rendered (or
+    recalled), so a mistake in a template stops the command before any file changes.
 
     Raises CoursepackError for a template mistake, and for documents that tried to
     load a file outside the project or a network address: once the printing under
@@ -183,35 +229,53 @@ def produce_jobs(project: Project, env, jobs: Sequence[Job], printer: Printer,
 
 def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Printer, cache: Optional[BuildCache],
                       done: dict[int, Printed], missing: list[int]) -> Iterator[tuple[int, Printed]]:
-    documents = {index: render_html(env, project, jobs[index]) for index in missing}
-    keys = {index: cache.html_key(html) for index, html in documents.items()} if cache else {}
-    for index in list(documents):
-        printed = cache.lookup(keys[index]) if cache else None
-        if printed is not None:
-            cache.remember(jobs[index], keys[index])
-            done[index] = printed
-            del documents[index]
-    yield from done.items()
-    # Identical documents are printed once (the role sheet of packs that list the same debate).
-    same: dict[str, list[int]] = {}
-    for index, html in documents.items():
-        same.setdefault(html, []).append(index)
-    unique = list(same)
-    if not unique:
-        return
+    keys: dict[int, str] = {}
+    same: dict[str, list[int]] = {}  # identical documents are printed once (the role sheet of packs that list the same debate)
+    unique: list[str] = []
+    rendered_all = False
+
+    def rendered() -> Iterator[str]:
+        """The HTML of each job that must be printed, as soon as it is rendered."""
+        nonlocal rendered_all
+        for index in missing:
+            html = render_html(env, project, jobs[index])
+            key = keys[index] = cache.html_key(html) if cache else ""
+            printed = cache.lookup(key) if cache else None
+            if printed is not None:
+                cache.remember(jobs[index], key)
+                done[index] = printed
+            elif html in same:
+                same[html].append(index)
+            else:
+                same[html] = [index]
+                unique.append(html)
+                yield html
+        rendered_all = True
+
     each = getattr(printer, "print_each", None)
+    printing = each(rendered()) if each else enumerate(printer.print_all(list(rendered())))
     refused: list[tuple[int, str]] = []  # (job, why): once any, nothing more is handed on
-    for position, printed in each(unique) if each else enumerate(printer.print_all(unique)):
-        indices = same[unique[position]]
-        if printed.refused or refused:
-            refused += [(index, reason) for index in indices for reason in printed.refused]
-            continue
-        if cache:
-            cache.store(None, keys[indices[0]], printed)
-        for index in indices:
+    held: list[tuple[int, Printed]] = []  # printed before the last document was rendered
+    for position, printed in printing:
+        held.append((position, printed))
+        if not rendered_all:
+            continue  # a template mistake in a later job must stop the command before any file changes
+        if done:
+            yield from done.items()
+            done.clear()
+        for position, printed in held:
+            indices = same[unique[position]]
+            if printed.refused or refused:
+                refused += [(index, reason) for index in indices for reason in printed.refused]
+                continue
             if cache:
-                cache.remember(jobs[index], keys[index])
-            yield index, printed
+                cache.store(None, keys[indices[0]], printed)
+            for index in indices:
+                if cache:
+                    cache.remember(jobs[index], keys[index])
+                yield index, printed
+        held.clear()
+    yield from done.items()  # when nothing needed printing
     if refused:  # every refused document named, whichever finished first
         raise CoursepackError([Problem(jobs[index].path.relative_to(project.root).as_posix(), 0, 0, reason)
                                for index, reason in sorted(refused)])
