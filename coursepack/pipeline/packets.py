@@ -73,7 +73,9 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     leftovers = _earlier_packets(folder, targets)
 
     env = make_environment(project)
-    printer = printer or PdfPrinter(project.root, standard=project.config.pdf.standard, workers=jobs)
+    # Untagged: stitching keeps the pages but not the structure tree (see stitch.py), so
+    # tagging the fronts and bodies would only cost time (about a tenth of printing).
+    printer = printer or PdfPrinter(project.root, standard="none", workers=jobs)
     store = open_cache(project, printer, cache)
 
     # Every student's front (cover, own role card) in one document: one layout
