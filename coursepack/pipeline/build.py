@@ -76,7 +76,7 @@ def _write_as_printed(project: Project, work, printer: Printer, store, built: di
     env = make_environment(project)
     for index, printed in produce_jobs(project, env, work, printer, store):
         job = work[index]
-        written = write_if_changed(job.path, finish(job, printed, project.config.page))
+        written = write_if_changed(job.path, finish(printed, project.config.page))
         built[index] = [Built(job.path, printed.pages, printed.warnings, written)]
         imposed = booklet(project, job, printed)
         if imposed:  # a second file from the same print: build/<id>-booklet.pdf

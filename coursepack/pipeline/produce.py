@@ -32,7 +32,7 @@ from ..models import PageSettings
 from ..outputs.booklet import SHEETS_MM, impose
 from ..outputs.prepress import set_bleed_box
 from .cache import BuildCache
-from .plan import EDITION, Job
+from .plan import BOOKLET_SUFFIX, EDITION, Job
 from .render import render_html
 
 
@@ -300,7 +300,7 @@ def booklet(project: Project, job: Job, printed: Printed) -> Optional[tuple[Path
     pack = job.pack
     if not has_booklet(job):
         return None
-    path = job.path.with_name(f"{pack.id}-booklet.pdf")
+    path = job.path.with_name(f"{pack.id}{BOOKLET_SUFFIX}.pdf")
     sheet = SHEETS_MM.get(project.config.page.named_size or "")
     try:
         title = f"{pack.title or project.config.title} (booklet)"
@@ -316,7 +316,7 @@ def has_booklet(job: Job) -> bool:
     return bool(getattr(pack, "booklet", False) and job.output == EDITION and job.edition == source)
 
 
-def finish(job: Job, printed: Printed, page: Optional[PageSettings] = None) -> bytes:
+def finish(printed: Printed, page: Optional[PageSettings] = None) -> bytes:
     """The bytes to write for a printed job: the post-processing step of `build`.
 
     With a bleed or crop marks, every page's BleedBox is set to `page.bleed`
