@@ -73,11 +73,6 @@ def safe_file_name(name: str) -> str:
     return stem[:60].rstrip("-") or "student"
 
 
-def load_roster(path: Path, shown: str, debates: list[Debate]) -> list[Student]:
-    """The students of a roster file, checked against the pack's debates (see read_roster)."""
-    return read_roster(path, shown, debates).students
-
-
 def read_roster(path: Path, shown: str, debates: list[Debate]) -> Roster:
     """The students of a roster file (CSV, TSV or .xlsx), checked against the pack's debates.
 

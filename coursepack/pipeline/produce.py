@@ -13,7 +13,7 @@ in worker processes; anything with its `print_all` can stand in for it:
 Between printing and writing, `finish` sets a printed page's boxes (bleed), and
 `booklet` imposes a pack's pages two to a sheet for folding, as a second file.
 `coursepack packets` stitches instead (pipeline/packets.py).
-An HTML edition would skip `produce` and write `render_html`'s output.
+An HTML edition would skip printing and write `render_html`'s output.
 """
 from __future__ import annotations
 
@@ -184,18 +184,6 @@ def _theme_fallback(roots: list[Path]) -> list[tuple[Path, Path]]:
     """A copy of the theme's stylesheet in the project's templates/ keeps its relative
     references (fonts.css, ../fonts/): what the project's templates/ lacks comes from the theme."""
     return [(roots[0] / "templates", theme_dir())]
-
-
-def produce(project: Project, jobs: Sequence[Job], documents: Sequence[str], printer: Printer) -> Iterator[Printed]:
-    """Print `documents` (the HTML of `jobs`, in the same order), yielding each as it is done.
-
-    Raises CoursepackError, naming the job's file, when a document tried to load a
-    file outside the project or a network address; nothing of it is written."""
-    for job, printed in zip(jobs, printer.print_all(documents)):
-        if printed.refused:
-            shown = job.path.relative_to(project.root).as_posix()
-            raise CoursepackError([Problem(shown, 0, 0, reason) for reason in printed.refused])
-        yield printed
 
 
 def produce_jobs(project: Project, env, jobs: Sequence[Job], printer: Printer,
