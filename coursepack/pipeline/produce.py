@@ -122,6 +122,11 @@ class PdfPrinter:
             yield from _schedule(self._pool_size, documents,
                                  lambda html: pool.submit(_print_one, self.roots, html, self.base_url, self.created,
                                                           self.standard))
+        except BaseException:
+            # A template mistake in a later document, a refused file, Ctrl-C: nobody will
+            # use the documents still being laid out, so do not wait for them.
+            _stop_workers(pool)
+            raise
         finally:
             pool.shutdown(cancel_futures=True)
 
@@ -160,6 +165,17 @@ def _schedule(workers: int, documents: Iterable[str],
             index = running.pop(future)
             yield index, future.result()
         start_waiting()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's processes now, whatever they are doing. (Python 3.14 has
+    ProcessPoolExecutor.terminate_workers(); before it, the processes are only
+    reachable through the pool's `_processes`.)"""
+    if hasattr(pool, "terminate_workers"):
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 _renderers: dict[tuple, PdfRenderer] = {}  # a worker process's renderer, kept for its next document
