@@ -205,6 +205,26 @@ def test_images_must_be_inside_the_project_and_have_alt_text(tmp_path):
     ]
 
 
+def test_a_file_that_is_not_an_image_is_refused_where_an_image_belongs(tmp_path):
+    svg = b'<?xml version="1.0"?>\n<!-- ' + b"x" * 1000 + b' -->\n<svg xmlns="http://www.w3.org/2000/svg"/>'
+    root = small_project(tmp_path, **{"content/thaw.yaml": """\
+        kind: topic
+        title: The Thaw
+        sections:
+          - heading: One
+            body: |
+              ![A chart](assets/notes.txt) ![A drawing](assets/drawing.svg)
+            figure: {image: assets/style.css, alt: A map}
+        """, "assets/notes.txt": b"not a picture", "assets/style.css": b"p { color: red }",
+        "assets/drawing.svg": svg})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines == [
+        "content/thaw.yaml:6:7: 'assets/notes.txt' is not an image (PNG, JPEG, GIF, WebP or SVG); give the path of an image file",
+        "content/thaw.yaml:7:21: 'assets/style.css' is not an image (PNG, JPEG, GIF, WebP or SVG); give the path of an image file",
+    ]
+
+
 def test_sources_from_zotero_csl_json_with_tabs(tmp_path):
     import json
     items = [{"id": "taubman2003", "type": "book", "title": "Khrushchev: The Man and His Era",
