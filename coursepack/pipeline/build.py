@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from ..errors import CoursepackError
+from ..errors import CoursepackError, UsageError
 from ..project import Project, load_project
-from ..render import make_environment
+from ..render import make_environment, template_syntax_problems
 from .plan import plan
 from ..outputs.stitch import page_count
 from .produce import PdfPrinter, Printer, booklet, finish, has_booklet, open_cache, produce_jobs
@@ -36,8 +36,18 @@ class Built:
 
 
 def check(root: Path) -> Project:
-    """Validate the project without rendering anything; raises CoursepackError with every problem."""
-    return load_project(root)
+    """Validate the project without rendering anything (its own templates are parsed,
+    not run); raises CoursepackError with every problem."""
+    try:
+        project = load_project(root)
+    except UsageError:
+        raise  # no project here: nothing else to look at
+    except CoursepackError as error:
+        raise CoursepackError(error.problems + template_syntax_problems(Path(root))) from None
+    problems = template_syntax_problems(project.root)
+    if problems:
+        raise CoursepackError(problems)
+    return project
 
 
 def build(root: Path, pack_ids: Optional[Iterable[str]] = None, editions: Optional[Iterable[str]] = None, *,
