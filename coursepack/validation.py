@@ -6,6 +6,8 @@ name the field, say what is expected, suggest the key they probably meant.
 """
 from __future__ import annotations
 
+import datetime
+
 import difflib
 from typing import Any, Optional, TypeVar
 
@@ -63,6 +65,12 @@ def _problems(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict)
     return [_problem(doc, model, at, error)]
 
 
+def _yaml_kind(value) -> str:
+    if isinstance(value, bool):
+        return "yes/no value"
+    return "date" if isinstance(value, datetime.date) else "number"
+
+
 def _problem(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) -> Problem:
     loc = at + tuple(error["loc"])
     kind = error["type"]
@@ -80,6 +88,10 @@ def _problem(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) 
         mark = pasted.list_mark(value) if kind == "list_type" and isinstance(value, str) else ""
         hint = (f"; its lines start with {mark}, as a list pasted from a word processor does: "
                 "start each item with '-' and a space" if mark else "")
+        if kind == "string_type" and isinstance(value, (int, float, bool, datetime.date)):
+            # YAML reads 1984, 3.5, yes and 1956-02-25 as a number, true/false or a date
+            shown = value if isinstance(value, (int, float)) and not isinstance(value, bool) else "..."
+            hint = f"; YAML reads it as a {_yaml_kind(value)}: put it in quotes to keep it as text (\"{shown}\")"
         if not any(isinstance(part, str) for part in loc):  # the whole file, or an item of a list
             what = "the file" if not loc else "each item"
             return doc.problem(loc, f"{what} must be {_EXPECTED[kind]}, not {_describe(value)}{hint}")
