@@ -6,6 +6,7 @@ name the field, say what is expected, suggest the key they probably meant.
 """
 from __future__ import annotations
 
+import copy
 import datetime
 
 import difflib
@@ -35,13 +36,42 @@ _EXPECTED = {
 }
 
 
-def validate(model: type[M], doc: YamlDocument, data: Any = None, at: tuple = ()) -> tuple[Optional[M], list[Problem]]:
-    """Validate `data` (default: the whole document) found at path `at` in `doc`."""
+def validate(model: type[M], doc: YamlDocument, data: Any = None, at: tuple = (), *,
+             settings: bool = False) -> tuple[Optional[M], list[Problem]]:
+    """Validate `data` (default: the whole document) found at path `at` in `doc`:
+    (the model, []) or (a model of what is left, or None; the problems).
+
+    With problems, the model returned is the one the data makes without its unknown
+    keys (and, with `settings`, without the values that are wrong where a default
+    stands in: coursepack.yaml's), when that is all that is wrong; else None. It lets
+    the checks across files (sources, images, ids) look at the rest of the file, so
+    that one typo does not hide every other problem; the problems still stop a build."""
     data = doc.data if data is None else data
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [problem for error in exc.errors() for problem in _problems(doc, model, at, error)]
+        errors = exc.errors()
+        return (_without(model, data, errors, settings),
+                [problem for error in errors for problem in _problems(doc, model, at, error)])
+
+
+def _without(model: type[M], data: Any, errors: list[dict], settings: bool) -> Optional[M]:
+    """`data` validated once the keys the errors point at are left out, or None."""
+    if not all(error["type"] == "extra_forbidden" or (settings and error["type"] != "missing") for error in errors):
+        return None
+    pruned = copy.deepcopy(data)
+    try:
+        for error in errors:
+            *path, key = error["loc"]
+            node = pruned
+            for part in path:
+                node = node[part]
+            if not isinstance(node, dict) or not isinstance(key, str):
+                return None
+            node.pop(key, None)
+        return model.model_validate(pruned)
+    except (ValidationError, LookupError, TypeError, ValueError):
+        return None
 
 
 def suggest(word: str, choices) -> str:

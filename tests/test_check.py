@@ -183,6 +183,32 @@ def test_check_does_not_import_weasyprint(project):
     assert out.split() == ["0", "False"]
 
 
+def test_a_wrong_key_or_setting_does_not_hide_the_other_problems_of_its_file(tmp_path):
+    config = dict(CONFIG, language="english", citation_style="chikago",
+                  packs=CONFIG["packs"] + [{"id": "unit", "modules": ["thaw", "nosuch"]}])
+    root = small_project(tmp_path, **{"coursepack.yaml": config, "content/thaw.yaml": """\
+        kind: topic
+        title: The Thaw
+        sumary: a typo
+        sections:
+          - heading: One
+            body: See [@nobody].
+            figure: {image: assets/missing.png, alt: A map}
+        """})
+    code, lines = check_lines(root)
+    assert code == 1
+    expected = [
+        "content/thaw.yaml:3:1: unknown key 'sumary'",
+        "content/thaw.yaml:6:16: citation 'nobody' is not in content/sources.yaml",
+        "content/thaw.yaml:7:21: image 'assets/missing.png' does not exist",
+        "coursepack.yaml:4:11: language 'english' is not a BCP 47 tag",
+        "coursepack.yaml:18:7: pack id 'unit' is used twice",
+        "coursepack.yaml:21:5: pack 'unit' lists module 'nosuch', which does not exist",
+        "coursepack.yaml:22:17: unknown citation style 'chikago'",
+    ]
+    assert len(lines) == len(expected) and all(line.startswith(start) for line, start in zip(lines, expected)), lines
+
+
 def test_images_must_be_inside_the_project_and_have_alt_text(tmp_path):
     root = small_project(tmp_path, **{"content/thaw.yaml": """\
         kind: topic
