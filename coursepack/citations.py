@@ -179,7 +179,9 @@ class Bibliography:
 
     Every method that registers a citation returns a placeholder; `resolve` turns
     all placeholders of a finished HTML document into formatted HTML with one
-    pandoc run. Raises UnknownStyle for an unusable style.
+    pandoc run. `warnings` then holds what pandoc's citeproc warned about, in the
+    user's words (a source that prints nothing in this style). Raises UnknownStyle
+    for an unusable style.
     """
 
     def __init__(self, sources: dict[str, dict], style: str = "chicago-author-date", language: str = "en",
@@ -197,6 +199,7 @@ class Bibliography:
         self._formatted = 0  # clusters formatted by the last pandoc run
         self._bibliography: dict[str, tuple[str, str]] = {}  # key -> (number, entry) in style order
         self.pandoc_runs = 0
+        self.warnings: list[str] = []
         self._token = secrets.token_hex(4)
         self._placeholder = re.compile(f"{_OPEN}{self._token}([cbs])(\\d+)(?:\\.(\\d+))?{_CLOSE}")
 
@@ -310,7 +313,7 @@ class Bibliography:
     def _run_pandoc(self, document: str, folder: Path) -> str:
         metadata = folder / "metadata.yaml"
         metadata.write_text(yaml.safe_dump(self._metadata(), allow_unicode=True, sort_keys=False), encoding="utf-8")
-        command = [pandoc_path(), "--from", PANDOC_MARKDOWN, "--to", "html", "--wrap=none", "--quiet",
+        command = [pandoc_path(), "--from", PANDOC_MARKDOWN, "--to", "html", "--wrap=none",
                    "--metadata-file", str(metadata), "--metadata", f"lang={self.language}",
                    "--csl", str(self.style), "--citeproc", "--lua-filter", str(CITEPROC_DIR / "filter.lua")]
         json_items = [_item(key, self.sources[key]) for key in self.sources if key in self.json_keys]
@@ -329,7 +332,23 @@ class Bibliography:
         if result.returncode != 0:
             message = " ".join(result.stderr.split()) or f"exit status {result.returncode}"
             raise CitationError(f"pandoc could not format the citations in style '{self.style.name}': {message}")
+        self.warnings += [warning for line in result.stderr.splitlines() if (warning := self._warning(line))]
         return result.stdout
+
+    def _warning(self, line: str) -> str:
+        """A line pandoc wrote on stderr -> a warning for the user, or "" (not citeproc's)."""
+        match = _CITEPROC_WARNING.match(line.strip())
+        if not match:
+            return ""
+        unprinted = _NO_PRINTED_FORM.match(match.group(1))
+        if unprinted:
+            return (f"source '{unprinted.group(1)}' prints nothing in the bibliography in style '{self.style.stem}'; "
+                    "give it the fields the style prints (author, title, date), or choose another citation_style")
+        return f"pandoc: {match.group(1)}"
+
+
+_CITEPROC_WARNING = re.compile(r"^\[WARNING\] Citeproc: (.+)$")
+_NO_PRINTED_FORM = re.compile(r"^Bibliography entry with no printed form: (\S+)$")
 
 
 def _item(key: str, item: dict) -> dict:

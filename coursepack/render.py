@@ -7,6 +7,7 @@ they show comes in through the context built here.
 """
 from __future__ import annotations
 
+import html
 import re
 import traceback
 from pathlib import Path
@@ -109,9 +110,31 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
         raise CoursepackError([Problem(*place, f"template error: {message}")]) from None
     try:
-        return bibliography.resolve(document)
+        document = bibliography.resolve(document)
     except citations.CitationError as exc:
         raise CoursepackError([Problem("coursepack.yaml", 0, 0, str(exc))]) from None
+    return with_warnings(document, bibliography.warnings)
+
+
+WARNING_META = "coursepack-warning"  # <meta name=... content=...>: a warning the document carries to its build
+
+
+def with_warnings(document: str, warnings: Sequence[str]) -> str:
+    """The document with each warning in its head, as <meta name="coursepack-warning">:
+    they travel with the HTML (and its cache entry) to the PDF's report (`warnings_in`)."""
+    if not warnings:
+        return document
+    metas = "".join(f'<meta name="{WARNING_META}" content="{markupsafe.escape(text)}">' for text in warnings)
+    return document.replace("</head>", metas + "</head>", 1)
+
+
+def warnings_in(document: str) -> tuple[str, ...]:
+    """The warnings `with_warnings` put in a document."""
+    head = document.split("</head>", 1)[0]
+    return tuple(html.unescape(text) for text in _WARNING_RE.findall(head))
+
+
+_WARNING_RE = re.compile(rf'<meta name="{WARNING_META}" content="([^"]*)">')
 
 
 def _bibliography(project: Project) -> citations.Bibliography:

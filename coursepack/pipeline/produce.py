@@ -17,6 +17,7 @@ An HTML edition would skip printing and write `render_html`'s output.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import heapq
@@ -27,7 +28,7 @@ from typing import Callable, Iterable, Iterator, Optional, Protocol, Sequence
 from ..errors import CoursepackError, Problem
 from ..outputs.pdf import PdfRenderer, Printed, preload, source_date  # WeasyPrint itself loads only when printing
 from ..project import Project
-from ..render import theme_dir
+from ..render import theme_dir, warnings_in
 from ..models import PageSettings
 from ..outputs.booklet import SHEETS_MM, impose
 from ..outputs.prepress import set_bleed_box
@@ -269,6 +270,7 @@ def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Print
             done.clear()
         for position, printed in held:
             indices = same[unique[position]]
+            printed = dataclasses.replace(printed, warnings=warnings_in(unique[position]) + printed.warnings)
             if printed.refused or refused:
                 refused += [(index, reason) for index in indices for reason in printed.refused]
                 continue
