@@ -21,11 +21,10 @@ sys.path.insert(0, str(REPO))
 from coursepack.pipeline.build import build  # noqa: E402
 from coursepack.pipeline.packets import make_packets  # noqa: E402
 from coursepack.pipeline.plan import student_job  # noqa: E402
-from coursepack.pipeline.produce import PdfPrinter, produce  # noqa: E402
-from coursepack.pipeline.render import render_html  # noqa: E402
+from coursepack.pipeline.produce import PdfPrinter, produce_jobs  # noqa: E402
 from coursepack.project import load_project  # noqa: E402
 from coursepack.render import make_environment  # noqa: E402
-from coursepack.roster import load_roster  # noqa: E402
+from coursepack.roster import read_roster  # noqa: E402
 
 PACK = "molotov-packet"
 ROSTER = "rosters/period-3.csv"
@@ -51,11 +50,9 @@ def main() -> None:
             project = load_project(root)
             pack = project.pack(PACK)
             debates = [project.modules[m] for m in pack.modules if getattr(project.modules[m], "kind", "") == "debate"]
-            students = load_roster(root / ROSTER, ROSTER, debates)
-            env = make_environment(project)
+            students = read_roster(root / ROSTER, ROSTER, debates).students
             jobs = [student_job(project, pack, s) for s in students]
-            html = [render_html(env, project, job) for job in jobs]
-            return list(produce(project, jobs, html, PdfPrinter(project.root)))
+            return list(produce_jobs(project, make_environment(project), jobs, PdfPrinter(project.root)))
 
         whole, printed = timed(full)
         students = len(result.packets)

@@ -44,8 +44,9 @@ class Source:
 class ModuleFile:
     """A content module file whose `kind` is known.
 
-    `module` is None when the file did not validate (its problems are reported);
-    its text is still checked for citations and images. `format` is a debate's
+    `module` is None when the file did not validate, even leaving out its unknown
+    keys (see validation.validate; its problems are reported either way); its text is
+    still checked for citations and images. `format` is a debate's
     inline format definition, validated; None for a format id or a broken one."""
 
     doc: YamlDocument
@@ -119,7 +120,7 @@ def read_project(root: Path) -> ProjectFiles:
     files = reader.files
     files.config_doc = reader.read(files.root / PROJECT_FILE, empty_message=EMPTY_CONFIG)
     if files.config_doc is not None:
-        files.config = reader.checked(ProjectConfig, files.config_doc)
+        files.config = reader.checked(ProjectConfig, files.config_doc, settings=True)
     reader.read_sources()
     reader.read_glossary()
     reader.read_formats()
@@ -157,8 +158,8 @@ class _Reader:
             self.problems.extend(exc.problems)
             return None
 
-    def checked(self, model, doc: YamlDocument, data: Any = None, at: tuple = ()):
-        result, problems = validate(model, doc, data, at)
+    def checked(self, model, doc: YamlDocument, data: Any = None, at: tuple = (), *, settings: bool = False):
+        result, problems = validate(model, doc, data, at, settings=settings)
         self.problems.extend(problems)
         return result
 

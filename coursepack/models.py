@@ -191,7 +191,7 @@ class ThemeSettings(Model):
     accent: Optional[str] = None
     """Any CSS colour, for headings, rules and boxes ("#8a1538", darkred)."""
     logo: Optional[str] = None
-    """An image inside the project (PNG, JPEG, GIF or SVG), printed on every cover."""
+    """An image inside the project (PNG, JPEG, GIF, WebP or SVG), printed on every cover."""
     base_size: Optional[str] = None
     """The size of body text (default 11.5pt); every type size of the theme scales with it."""
     fonts: ThemeFonts = ThemeFonts()

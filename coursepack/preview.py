@@ -28,7 +28,7 @@ import yaml
 from .errors import CoursepackError, UsageError
 from .loader import CONTENT_DIR, PROJECT_FILE, SPECIAL_CONTENT_FILES
 from .pipeline.build import build, check
-from .pipeline.plan import OUTPUT_DIR
+from .pipeline.plan import OUTPUT_DIR, output_suffixes
 from .project import load_project
 
 HOST = "127.0.0.1"  # never another interface: the PDFs may hold a class list
@@ -393,9 +393,9 @@ def _text(file: Path) -> str:
 
 
 def _of_pack(file_name: str, pack_id: str) -> bool:
+    """Whether a PDF in build/ is one of the pack's (an edition, the role sheet, the booklet)."""
     stem = file_name[:-len(".pdf")]
-    return stem == pack_id or stem.startswith(pack_id + "-") and stem[len(pack_id) + 1:] in (
-        "teacher", "judge", "roles", "booklet")
+    return stem.startswith(pack_id) and stem[len(pack_id):] in output_suffixes()
 
 
 def _quote(name: str) -> str:

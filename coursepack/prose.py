@@ -2,8 +2,8 @@
 
 CommonMark plus tables, footnotes, `==mark==` and typographic quotes and
 dashes. Raw HTML is never interpreted (markdown-it's `html` option is off, so
-`<script>` prints as text) and unsafe link targets (javascript:, file:, ...)
-are refused by markdown-it's link validation. The result is Markup that is
+`<script>` prints as text) and a link whose target markdown-it's link
+validation refuses (javascript:, file:, ...) keeps its text and loses its target. The result is Markup that is
 inserted into a template, never rendered as one, so `{{ ... }}` stays text.
 
 Footnotes become `<span class="footnote">` at the point of reference, which
@@ -18,6 +18,7 @@ import re
 from typing import Iterable, Optional
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.state_inline import Delimiter
@@ -152,17 +153,45 @@ def _parser(language: str) -> MarkdownIt:
     """One markdown-it parser per quote style; everything per document travels in `env`."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": QUOTES.get(language, QUOTES["en"])})
     md.enable(["table", "smartquotes"])
+    md.validateLink = lambda url: True  # parse every link; _unsafe_targets_dropped then unlinks the unsafe ones
     md.use(footnote_plugin, move_to_end=False)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "mark", _mark_rule)
     md.inline.ruler2.before("emphasis", "mark", _mark_pairs_rule)
     md.core.ruler.after("inline", "footnote_bodies", _collect_footnote_bodies)
+    md.core.ruler.after("inline", "unsafe_targets", _unsafe_targets_dropped)
     md.core.ruler.before("smartquotes", "dashes", _dashes_rule)
     md.core.ruler.push("detach_footnotes", _detach_footnote_bodies)
     md.add_render_rule("citation", lambda renderer, tokens, idx, options, env: env["prose"].citation_html(
         tokens[idx], env, starts_text=not "".join(token.content for token in tokens[:idx]).strip()))
     md.add_render_rule("footnote_ref", lambda renderer, tokens, idx, options, env: env["prose"].footnote_html(tokens[idx].meta["id"], env))
     return md
+
+
+def _unsafe_targets_dropped(state: StateCore) -> None:
+    """A link whose target markdown-it's own validation refuses (javascript:, vbscript:,
+    file:, data: other than raster images; checked after entities are decoded) prints
+    its text without the link; such an image prints its alt text. (With that validation
+    in the parser, the whole `[text](javascript:...)` would print as typed.)"""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        kept: list[Token] = []
+        unlinked: list[bool] = []  # for each open link: was it dropped?
+        for token in block.children:
+            if token.type == "link_open":
+                unlinked.append(not validateLink(token.attrGet("href") or ""))
+                if unlinked[-1]:
+                    continue
+            elif token.type == "link_close" and unlinked and unlinked.pop():
+                continue
+            elif token.type == "image" and not validateLink(token.attrGet("src") or ""):
+                alt = Token("text", "", 0)
+                alt.content = token.content
+                kept.append(alt)
+                continue
+            kept.append(token)
+        block.children = kept
 
 
 # -- citations --------------------------------------------------------------------

@@ -347,6 +347,8 @@ def image_problem(files: ProjectFiles, target: str) -> Optional[str]:
         return f"image '{target}' is outside the project; copy it into assets/ and give a path like assets/map.png"
     if not resolved.is_file():
         return f"image '{target}' does not exist (paths are relative to the project folder)"
+    if not theme.is_image_file(resolved):
+        return f"'{target}' is not an image ({theme.IMAGE_KINDS}); give the path of an image file"
     return None
 
 

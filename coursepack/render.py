@@ -22,7 +22,7 @@ from .outline import Reader
 from .errors import CoursepackError, Problem
 from .i18n import Labels
 from .models import Debate, PackConfig, Term, TimelineEvent, Topic
-from .project import Project
+from .project import Project, own_templates
 from .roster import Student
 
 
@@ -121,6 +121,25 @@ def _bibliography(project: Project) -> citations.Bibliography:
                                       root=project.root)
     except citations.CitationError as exc:
         raise CoursepackError([Problem("coursepack.yaml", 0, 0, str(exc))]) from None
+
+
+def template_syntax_problems(root: Path) -> list[Problem]:
+    """A located problem for each of the project's own templates (templates/**/*.j2)
+    that Jinja cannot parse: `coursepack check` finds these without rendering."""
+    folder = own_templates(root)
+    if folder is None:
+        return []
+    parser = jinja2.Environment(extensions=["jinja2.ext.do"])  # as make_environment's, for parsing only
+    problems = []
+    for path in sorted(folder.rglob("*.j2")):
+        shown = path.relative_to(root).as_posix()
+        try:
+            parser.parse(path.read_text(encoding="utf-8-sig"), shown, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(shown, exc.lineno or 0, 1 if exc.lineno else 0, f"template error: {exc.message}"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(shown, 0, 0, f"cannot read this template ({exc}); save it as UTF-8 text"))
+    return problems
 
 
 def _users_template_line(project: Project, exc: BaseException) -> Optional[tuple[str, int, int]]:

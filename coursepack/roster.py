@@ -73,11 +73,6 @@ def safe_file_name(name: str) -> str:
     return stem[:60].rstrip("-") or "student"
 
 
-def load_roster(path: Path, shown: str, debates: list[Debate]) -> list[Student]:
-    """The students of a roster file, checked against the pack's debates (see read_roster)."""
-    return read_roster(path, shown, debates).students
-
-
 def read_roster(path: Path, shown: str, debates: list[Debate]) -> Roster:
     """The students of a roster file (CSV, TSV or .xlsx), checked against the pack's debates.
 
@@ -364,9 +359,11 @@ def _roster(shown: str, rows: list[tuple[int, list[str]]], debates: list[Debate]
     matcher = _Matcher(debates)
     students: list[Student] = []
     used_columns: set[int] = set(columns.use.values())
+    blank: list[int] = []  # rows with nothing in them, between students
     for line, cells in rows[1:]:
         if not any(cell.strip() for cell in cells):
-            continue  # blank rows, as spreadsheets leave them, are skipped
+            blank.append(line)
+            continue
         extra = [cell for cell in cells[len(columns.headers):] if cell.strip()]
         if extra:
             problems.append(Problem(shown, line, 1,
@@ -389,6 +386,13 @@ def _roster(shown: str, rows: list[tuple[int, list[str]]], debates: list[Debate]
         student = _student(shown, line, columns, cells, name, matcher, problems)
         if student:
             students.append(student)
+    last = max((line for line, cells in rows[1:] if any(cell.strip() for cell in cells)), default=0)
+    blank = [line for line in blank if line < last]  # the empty rows a spreadsheet leaves at the end are no news
+    if blank:
+        shown_rows = [str(line) for line in blank[:5]] + ([f"{len(blank) - 5} more"] if len(blank) > 5 else [])
+        listed = " and ".join(filter(None, [", ".join(shown_rows[:-1]), shown_rows[-1]]))
+        notes.append(Problem(shown, blank[0], 1, f"note: {'row' if len(blank) == 1 else 'rows'} {listed} "
+                                                 f"{'is' if len(blank) == 1 else 'are'} blank; skipped"))
     if not students and not problems:
         problems.append(Problem(shown, 0, 0, "the roster has a header row but no students"))
     if len(students) > MAX_STUDENTS:

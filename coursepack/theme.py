@@ -56,7 +56,7 @@ def problems(config, doc, root: Path) -> list[Problem]:
         add(("accent",), f"accent '{theme.accent}' is not a CSS colour; write one such as \"#8a1538\", "
                          "rgb(138, 21, 56) or darkred")
     if theme.logo is not None:
-        problem = _file_problem(root, theme.logo, "logo", _image_kind, "an image (PNG, JPEG, GIF or SVG)")
+        problem = _file_problem(root, theme.logo, "logo", is_image_file, f"an image ({IMAGE_KINDS})")
         if problem:
             add(("logo",), problem)
     if theme.base_size is not None:
@@ -254,9 +254,14 @@ def font_face_style(file: str) -> tuple[int, bool]:
         return 400, False
 
 
-def _image_kind(path: Path) -> bool:
+IMAGE_KINDS = "PNG, JPEG, GIF, WebP or SVG"  # what WeasyPrint draws
+
+
+def is_image_file(path: Path) -> bool:
+    """Whether the file at `path` is an image WeasyPrint can draw (IMAGE_KINDS), by its
+    first bytes (an SVG by its <svg element, after any XML prolog and comments)."""
     with open(path, "rb") as handle:
-        head = handle.read(512)
+        head = handle.read(4096)
     if any(head.startswith(magic) for magic in _IMAGE_MAGIC):
         return True
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":

@@ -6,6 +6,9 @@ name the field, say what is expected, suggest the key they probably meant.
 """
 from __future__ import annotations
 
+import copy
+import datetime
+
 import difflib
 from typing import Any, Optional, TypeVar
 
@@ -33,13 +36,42 @@ _EXPECTED = {
 }
 
 
-def validate(model: type[M], doc: YamlDocument, data: Any = None, at: tuple = ()) -> tuple[Optional[M], list[Problem]]:
-    """Validate `data` (default: the whole document) found at path `at` in `doc`."""
+def validate(model: type[M], doc: YamlDocument, data: Any = None, at: tuple = (), *,
+             settings: bool = False) -> tuple[Optional[M], list[Problem]]:
+    """Validate `data` (default: the whole document) found at path `at` in `doc`:
+    (the model, []) or (a model of what is left, or None; the problems).
+
+    With problems, the model returned is the one the data makes without its unknown
+    keys (and, with `settings`, without the values that are wrong where a default
+    stands in: coursepack.yaml's), when that is all that is wrong; else None. It lets
+    the checks across files (sources, images, ids) look at the rest of the file, so
+    that one typo does not hide every other problem; the problems still stop a build."""
     data = doc.data if data is None else data
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [problem for error in exc.errors() for problem in _problems(doc, model, at, error)]
+        errors = exc.errors()
+        return (_without(model, data, errors, settings),
+                [problem for error in errors for problem in _problems(doc, model, at, error)])
+
+
+def _without(model: type[M], data: Any, errors: list[dict], settings: bool) -> Optional[M]:
+    """`data` validated once the keys the errors point at are left out, or None."""
+    if not all(error["type"] == "extra_forbidden" or (settings and error["type"] != "missing") for error in errors):
+        return None
+    pruned = copy.deepcopy(data)
+    try:
+        for error in errors:
+            *path, key = error["loc"]
+            node = pruned
+            for part in path:
+                node = node[part]
+            if not isinstance(node, dict) or not isinstance(key, str):
+                return None
+            node.pop(key, None)
+        return model.model_validate(pruned)
+    except (ValidationError, LookupError, TypeError, ValueError):
+        return None
 
 
 def suggest(word: str, choices) -> str:
@@ -63,6 +95,12 @@ def _problems(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict)
     return [_problem(doc, model, at, error)]
 
 
+def _yaml_kind(value) -> str:
+    if isinstance(value, bool):
+        return "yes/no value"
+    return "date" if isinstance(value, datetime.date) else "number"
+
+
 def _problem(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) -> Problem:
     loc = at + tuple(error["loc"])
     kind = error["type"]
@@ -80,6 +118,10 @@ def _problem(doc: YamlDocument, model: type[BaseModel], at: tuple, error: dict) 
         mark = pasted.list_mark(value) if kind == "list_type" and isinstance(value, str) else ""
         hint = (f"; its lines start with {mark}, as a list pasted from a word processor does: "
                 "start each item with '-' and a space" if mark else "")
+        if kind == "string_type" and isinstance(value, (int, float, bool, datetime.date)):
+            # YAML reads 1984, 3.5, yes and 1956-02-25 as a number, true/false or a date
+            shown = value if isinstance(value, (int, float)) and not isinstance(value, bool) else "..."
+            hint = f"; YAML reads it as a {_yaml_kind(value)}: put it in quotes to keep it as text (\"{shown}\")"
         if not any(isinstance(part, str) for part in loc):  # the whole file, or an item of a list
             what = "the file" if not loc else "each item"
             return doc.problem(loc, f"{what} must be {_EXPECTED[kind]}, not {_describe(value)}{hint}")

@@ -183,6 +183,32 @@ def test_check_does_not_import_weasyprint(project):
     assert out.split() == ["0", "False"]
 
 
+def test_a_wrong_key_or_setting_does_not_hide_the_other_problems_of_its_file(tmp_path):
+    config = dict(CONFIG, language="english", citation_style="chikago",
+                  packs=CONFIG["packs"] + [{"id": "unit", "modules": ["thaw", "nosuch"]}])
+    root = small_project(tmp_path, **{"coursepack.yaml": config, "content/thaw.yaml": """\
+        kind: topic
+        title: The Thaw
+        sumary: a typo
+        sections:
+          - heading: One
+            body: See [@nobody].
+            figure: {image: assets/missing.png, alt: A map}
+        """})
+    code, lines = check_lines(root)
+    assert code == 1
+    expected = [
+        "content/thaw.yaml:3:1: unknown key 'sumary'",
+        "content/thaw.yaml:6:16: citation 'nobody' is not in content/sources.yaml",
+        "content/thaw.yaml:7:21: image 'assets/missing.png' does not exist",
+        "coursepack.yaml:4:11: language 'english' is not a BCP 47 tag",
+        "coursepack.yaml:18:7: pack id 'unit' is used twice",
+        "coursepack.yaml:21:5: pack 'unit' lists module 'nosuch', which does not exist",
+        "coursepack.yaml:22:17: unknown citation style 'chikago'",
+    ]
+    assert len(lines) == len(expected) and all(line.startswith(start) for line, start in zip(lines, expected)), lines
+
+
 def test_images_must_be_inside_the_project_and_have_alt_text(tmp_path):
     root = small_project(tmp_path, **{"content/thaw.yaml": """\
         kind: topic
@@ -202,6 +228,26 @@ def test_images_must_be_inside_the_project_and_have_alt_text(tmp_path):
         "content/thaw.yaml:8:7: image '../../etc/passwd' is outside the project; copy it into assets/ and give a path like assets/map.png",
         "content/thaw.yaml:8:41: image 'assets/missing.png' does not exist (paths are relative to the project folder)",
         "content/thaw.yaml:9:21: image '/etc/hostname' is outside the project; copy it into assets/ and give a path like assets/map.png",
+    ]
+
+
+def test_a_file_that_is_not_an_image_is_refused_where_an_image_belongs(tmp_path):
+    svg = b'<?xml version="1.0"?>\n<!-- ' + b"x" * 1000 + b' -->\n<svg xmlns="http://www.w3.org/2000/svg"/>'
+    root = small_project(tmp_path, **{"content/thaw.yaml": """\
+        kind: topic
+        title: The Thaw
+        sections:
+          - heading: One
+            body: |
+              ![A chart](assets/notes.txt) ![A drawing](assets/drawing.svg)
+            figure: {image: assets/style.css, alt: A map}
+        """, "assets/notes.txt": b"not a picture", "assets/style.css": b"p { color: red }",
+        "assets/drawing.svg": svg})
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines == [
+        "content/thaw.yaml:6:7: 'assets/notes.txt' is not an image (PNG, JPEG, GIF, WebP or SVG); give the path of an image file",
+        "content/thaw.yaml:7:21: 'assets/style.css' is not an image (PNG, JPEG, GIF, WebP or SVG); give the path of an image file",
     ]
 
 

@@ -144,6 +144,10 @@ CASES = [
     Case('wrong-type-empty-value', {M: "kind: topic\ntitle:\nsections: [{heading: h, body: b}]\n"}, [
         "content/thaw.yaml:2:7: 'title' must be text, not nothing (the field is empty)",
     ]),
+    Case('text-that-yaml-reads-as-a-number', {M: "kind: topic\ntitle: 1984\nsections: [{heading: 1956, body: b}]\n"}, [
+        "content/thaw.yaml:2:8: 'title' must be text, not 1984; YAML reads it as a number: put it in quotes to keep it as text (\"1984\")",
+        "content/thaw.yaml:3:22: 'heading' must be text, not 1956; YAML reads it as a number: put it in quotes to keep it as text (\"1956\")",
+    ]),
     Case('number-out-of-range', {M: topic_text("questions:\n  - prompt: Why?\n    lines: 99\n")}, [
         "content/thaw.yaml:8:12: 'lines' should be less than or equal to 40",
     ]),

@@ -64,11 +64,11 @@ def test_starter_roster_matches_the_debate(starter):
     """Every row of the class list is a student with a known side and role (printing one
     packet per student is tested in test_packets; here the roster itself is checked)."""
     from coursepack.project import load_project
-    from coursepack.roster import load_roster
+    from coursepack.roster import read_roster
 
     root, _, _ = starter
     project = load_project(root)
-    students = load_roster(root / "rosters" / "class.csv", "rosters/class.csv", [project.modules["new-york-1788"]])
+    students = read_roster(root / "rosters" / "class.csv", "rosters/class.csv", [project.modules["new-york-1788"]]).students
     assert len(students) == 8
     assert {s.role.name for s in students if s.role} >= {"Alexander Hamilton", "Melancton Smith"}
 

@@ -157,20 +157,19 @@ def test_stitched_packet_keeps_outline_and_links(class_set):
 def test_stitched_packet_matches_rendering_it_whole(class_set):
     """The shortcut (shared pages laid out once) must print what a full layout prints."""
     from coursepack.pipeline.plan import student_job
-    from coursepack.pipeline.produce import PdfPrinter, produce
-    from coursepack.pipeline.render import render_html
+    from coursepack.pipeline.produce import PdfPrinter, produce_jobs
     from coursepack.project import load_project
     from coursepack.render import make_environment
-    from coursepack.roster import load_roster
+    from coursepack.roster import read_roster
 
     root, _ = class_set
     project = load_project(root)
     pack = project.pack("packet")
-    students = load_roster(root / "roster.csv", "roster.csv", [project.modules["split"]])
+    students = read_roster(root / "roster.csv", "roster.csv", [project.modules["split"]]).students
     ana = next(s for s in students if s.name == "Ana García")
     job = student_job(project, pack, ana)
-    html = render_html(make_environment(project), project, job)
-    whole = next(produce(project, [job], [html], PdfPrinter(project.root))).pdf
+    _, whole = next(produce_jobs(project, make_environment(project), [job], PdfPrinter(project.root)))
+    whole = whole.pdf
     assert texts(whole) == texts(root / "build" / "packets" / "packet" / f"{ana.file_stem}.pdf")
 
 
@@ -272,14 +271,14 @@ def test_roster_reports_every_bad_row_at_once(tmp_path):
 
 def test_semicolons_bom_blank_rows_and_quoted_names(tmp_path):
     from coursepack.project import load_project
-    from coursepack.roster import load_roster
+    from coursepack.roster import read_roster
 
     root = packet_project(tmp_path / "proj")
     path = root / "roster.csv"
     path.write_text('\ufeffName;Period;Side;Role;Email\n"Smith; Jo";2;Pro;;jo@example.org\n;;;;\n\n'
                     'Lee;2;;Lazar Kaganovich;\nKim;3;Negative;;\n', encoding="utf-8")
     project = load_project(root)
-    students = load_roster(path, "roster.csv", [project.modules["split"]])
+    students = read_roster(path, "roster.csv", [project.modules["split"]]).students
     assert [(s.row, s.name, s.period, s.side) for s in students] == [
         (2, "Smith; Jo", "2", "pro"), (5, "Lee", "2", "pro"), (6, "Kim", "3", "con")]  # Negative: another format's word
     assert students[0].fields["email"] == "jo@example.org"

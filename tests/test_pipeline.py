@@ -152,3 +152,12 @@ def test_a_template_mistake_in_a_later_document_stops_the_build_before_any_file_
     assert "judge.html.j2" in str(raised.value)
     assert len(printer.documents) == 1  # the student edition was printed while the judge's was rendered...
     assert not (root / "build").exists() or not list((root / "build").glob("*.pdf"))  # ...and not written
+
+
+def test_every_planned_file_ends_with_a_known_output_suffix(packet_project):
+    from coursepack.pipeline.plan import output_suffixes
+
+    assert output_suffixes() == {"", "-teacher", "-judge", "-roles", "-booklet"}
+    for job in plan(load_project(packet_project)):
+        stem = job.path.name[:-len(".pdf")]
+        assert stem[len(job.pack.id):] in output_suffixes(), job.path.name

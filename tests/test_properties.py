@@ -241,7 +241,7 @@ roster_cell = st.one_of(st.sampled_from(["Ana", "pro", "con", "Affirmative", "Mo
        delimiter=st.sampled_from([",", ";"]), bom=st.booleans(),
        garbage=st.one_of(st.just(b""), st.binary(max_size=40)))
 def test_any_roster_gives_students_or_located_problems(header, rows, delimiter, bom, garbage):
-    from coursepack.roster import load_roster
+    from coursepack.roster import read_roster
 
     text = "\n".join(delimiter.join(row) for row in [header] + rows)
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8", "surrogatepass") + garbage
@@ -249,7 +249,7 @@ def test_any_roster_gives_students_or_located_problems(header, rows, delimiter, 
         path = Path(folder) / "roster.csv"
         path.write_bytes(data)
         try:
-            students = load_roster(path, "roster.csv", [ROSTER_DEBATE])
+            students = read_roster(path, "roster.csv", [ROSTER_DEBATE]).students
         except CoursepackError as error:
             assert error.problems and all(p.path == "roster.csv" and p.message for p in error.problems)
             return

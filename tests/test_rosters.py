@@ -112,6 +112,13 @@ def test_not_students_are_skipped_with_a_note(root):
         "gaps.csv:4:1: note: row 4 ('Student, Test') is the gradebook's test student, not a student; skipped"]
 
 
+def test_blank_rows_between_students_are_skipped_with_one_note(root):
+    roster = read(root, "blanks.csv", "name,period\nAna,1\n\nBen,1\n,\n  ,  \nCara,1\n\n\n")
+    assert [s.name for s in roster.students] == ["Ana", "Ben", "Cara"]
+    # the empty rows after the last student are what a spreadsheet leaves: no note for them
+    assert [str(n) for n in roster.notes] == ["blanks.csv:3:1: note: rows 3, 5 and 6 are blank; skipped"]
+
+
 def test_names_keep_what_is_not_last_first(root):
     from coursepack.roster import person_name
 
@@ -175,7 +182,7 @@ def test_xlsx_roster_with_german_headers(tmp_path):
     book.save(root / "klasse.xlsx")
     result = run_cli("packets", "packet", "--roster", root / "klasse.xlsx", "--project", root)
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""  # every column used, no row skipped but the blank one
+    assert result.stderr.splitlines() == ["klasse.xlsx:3:1: note: row 3 is blank; skipped"]  # every column used
     folder = root / "build" / "packets" / "packet"
     assert sorted(p.name for p in folder.iterdir()) == ["02-Jurgen-Weiß.pdf", "04-Thi-Minh-Anh-Nguyen.pdf", "05-Ben-Okafor.pdf"]
     assert "NAME Jürgen Weiß PERIOD 10 SIDE Proposition" in texts(folder / "02-Jurgen-Weiß.pdf")[0]

@@ -53,6 +53,20 @@ def test_template_errors_name_the_template_and_line(tmp_path):
     assert result.stderr.startswith("templates/brief.html.j2:1:1: template error: Expected an expression")
 
 
+def test_check_finds_template_syntax_errors_with_the_content_problems(tmp_path):
+    root = small_project(tmp_path / "proj", **{
+        "templates/brief.html.j2": "{% extends 'base/brief.html.j2' %}\n{% block head %}{% if %}{% endblock %}\n",
+        "templates/parts/extra.html.j2": "{% macro x() %}{{ fine }}{% endmacro %}\n",
+    })
+    result = run_cli("check", root)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("templates/brief.html.j2:2:1: template error: Expected an expression")
+    (root / "content" / "thaw.yaml").write_text("kind: topic\ntitel: The Thaw\n")
+    result = run_cli("check", root)
+    assert result.exit_code == 1
+    assert "content/thaw.yaml:2:1: " in result.stderr and "templates/brief.html.j2:2:1: " in result.stderr
+
+
 def test_content_cannot_run_template_code(tmp_path):
     import copy
 

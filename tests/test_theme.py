@@ -138,7 +138,7 @@ def test_bad_theme_values_are_located_problems(tmp_path):
     lines = [line for line in result.output.splitlines() if line.startswith("coursepack.yaml:")]
     messages = "\n".join(lines)
     assert "accent '#12345' is not a CSS colour" in messages
-    assert "logo 'assets/logo.png' is not an image (PNG, JPEG, GIF or SVG)" in messages
+    assert "logo 'assets/logo.png' is not an image (PNG, JPEG, GIF, WebP or SVG)" in messages
     assert "base_size 'huge' is not a length; write a size such as 12pt" in messages
     assert "font file 'assets/fonts/Broken.ttf' is not a font" in messages
     assert "font 'No Such Font Family' is neither bundled" in messages

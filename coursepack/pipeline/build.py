@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from ..errors import CoursepackError
+from ..errors import CoursepackError, UsageError
 from ..project import Project, load_project
-from ..render import make_environment
+from ..render import make_environment, template_syntax_problems
 from .plan import plan
 from ..outputs.stitch import page_count
 from .produce import PdfPrinter, Printer, booklet, finish, has_booklet, open_cache, produce_jobs
@@ -36,8 +36,18 @@ class Built:
 
 
 def check(root: Path) -> Project:
-    """Validate the project without rendering anything; raises CoursepackError with every problem."""
-    return load_project(root)
+    """Validate the project without rendering anything (its own templates are parsed,
+    not run); raises CoursepackError with every problem."""
+    try:
+        project = load_project(root)
+    except UsageError:
+        raise  # no project here: nothing else to look at
+    except CoursepackError as error:
+        raise CoursepackError(error.problems + template_syntax_problems(Path(root))) from None
+    problems = template_syntax_problems(project.root)
+    if problems:
+        raise CoursepackError(problems)
+    return project
 
 
 def build(root: Path, pack_ids: Optional[Iterable[str]] = None, editions: Optional[Iterable[str]] = None, *,
@@ -76,7 +86,7 @@ def _write_as_printed(project: Project, work, printer: Printer, store, built: di
     env = make_environment(project)
     for index, printed in produce_jobs(project, env, work, printer, store):
         job = work[index]
-        written = write_if_changed(job.path, finish(job, printed, project.config.page))
+        written = write_if_changed(job.path, finish(printed, project.config.page))
         built[index] = [Built(job.path, printed.pages, printed.warnings, written)]
         imposed = booklet(project, job, printed)
         if imposed:  # a second file from the same print: build/<id>-booklet.pdf

@@ -38,7 +38,6 @@ import datetime
 import hashlib
 import json
 import os
-import tempfile
 import time
 from functools import lru_cache
 from importlib import metadata
@@ -51,6 +50,7 @@ from ..outputs.pdf import Printed
 from ..project import Project
 from ..render import theme_dir
 from .plan import OUTPUT_DIR, Job
+from .write import replace_atomically
 
 CACHE_DIR = ".cache"  # inside build/
 MAGIC = b"coursepack-cache 1\n"  # changes whenever the entries' shape does
@@ -225,15 +225,7 @@ class BuildCache:
     def _write(self, path: Path, header: dict, payload: bytes) -> None:
         """Write an entry whole or not at all: a temporary file beside it, then a rename."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:16]}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + payload)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            replace_atomically(path, MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + payload)
         except OSError:
             pass  # a cache that cannot be written is only slower
 

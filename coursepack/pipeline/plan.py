@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from ..layouts import EDITIONS, FRONTS_TEMPLATE, Layout, layout_of, template_for
+from ..layouts import EDITIONS, FRONTS_TEMPLATE, LAYOUTS, Layout, layout_of, template_for
 from ..errors import UsageError
 from ..models import PackConfig
 from ..project import Project
@@ -103,6 +103,18 @@ def _every_job(project: Project, pack_ids: Optional[list[str]]) -> list[Job]:
 def output_name(pack_id: str, edition: str) -> str:
     """The file name of an edition: <pack id>.pdf for students, <pack id>-<edition>.pdf else."""
     return f"{pack_id}{EDITIONS[edition].file_suffix}.pdf"
+
+
+BOOKLET_SUFFIX = "-booklet"  # build/<pack id>-booklet.pdf, a pack's pages imposed for folding (produce.booklet)
+
+
+def output_suffixes() -> frozenset[str]:
+    """Every ending a pack's files in build/ have after the pack id, before ".pdf":
+    the editions' ("" for the student's, "-teacher", "-judge"), the extra outputs'
+    ("-roles") and the booklet's."""
+    return frozenset({edition.file_suffix for edition in EDITIONS.values()}
+                     | {f"-{extra.id}" for layout in LAYOUTS.values() for extra in layout.extra_outputs}
+                     | {BOOKLET_SUFFIX})
 
 
 def packets_folder(project: Project, pack: PackConfig) -> Path:

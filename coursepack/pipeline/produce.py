@@ -13,7 +13,7 @@ in worker processes; anything with its `print_all` can stand in for it:
 Between printing and writing, `finish` sets a printed page's boxes (bleed), and
 `booklet` imposes a pack's pages two to a sheet for folding, as a second file.
 `coursepack packets` stitches instead (pipeline/packets.py).
-An HTML edition would skip `produce` and write `render_html`'s output.
+An HTML edition would skip printing and write `render_html`'s output.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from ..models import PageSettings
 from ..outputs.booklet import SHEETS_MM, impose
 from ..outputs.prepress import set_bleed_box
 from .cache import BuildCache
-from .plan import EDITION, Job
+from .plan import BOOKLET_SUFFIX, EDITION, Job
 from .render import render_html
 
 
@@ -122,6 +122,11 @@ class PdfPrinter:
             yield from _schedule(self._pool_size, documents,
                                  lambda html: pool.submit(_print_one, self.roots, html, self.base_url, self.created,
                                                           self.standard))
+        except BaseException:
+            # A template mistake in a later document, a refused file, Ctrl-C: nobody will
+            # use the documents still being laid out, so do not wait for them.
+            _stop_workers(pool)
+            raise
         finally:
             pool.shutdown(cancel_futures=True)
 
@@ -162,6 +167,17 @@ def _schedule(workers: int, documents: Iterable[str],
         start_waiting()
 
 
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's processes now, whatever they are doing. (Python 3.14 has
+    ProcessPoolExecutor.terminate_workers(); before it, the processes are only
+    reachable through the pool's `_processes`.)"""
+    if hasattr(pool, "terminate_workers"):
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
 _renderers: dict[tuple, PdfRenderer] = {}  # a worker process's renderer, kept for its next document
 
 
@@ -184,18 +200,6 @@ def _theme_fallback(roots: list[Path]) -> list[tuple[Path, Path]]:
     """A copy of the theme's stylesheet in the project's templates/ keeps its relative
     references (fonts.css, ../fonts/): what the project's templates/ lacks comes from the theme."""
     return [(roots[0] / "templates", theme_dir())]
-
-
-def produce(project: Project, jobs: Sequence[Job], documents: Sequence[str], printer: Printer) -> Iterator[Printed]:
-    """Print `documents` (the HTML of `jobs`, in the same order), yielding each as it is done.
-
-    Raises CoursepackError, naming the job's file, when a document tried to load a
-    file outside the project or a network address; nothing of it is written."""
-    for job, printed in zip(jobs, printer.print_all(documents)):
-        if printed.refused:
-            shown = job.path.relative_to(project.root).as_posix()
-            raise CoursepackError([Problem(shown, 0, 0, reason) for reason in printed.refused])
-        yield printed
 
 
 def produce_jobs(project: Project, env, jobs: Sequence[Job], printer: Printer,
@@ -300,7 +304,7 @@ def booklet(project: Project, job: Job, printed: Printed) -> Optional[tuple[Path
     pack = job.pack
     if not has_booklet(job):
         return None
-    path = job.path.with_name(f"{pack.id}-booklet.pdf")
+    path = job.path.with_name(f"{pack.id}{BOOKLET_SUFFIX}.pdf")
     sheet = SHEETS_MM.get(project.config.page.named_size or "")
     try:
         title = f"{pack.title or project.config.title} (booklet)"
@@ -316,7 +320,7 @@ def has_booklet(job: Job) -> bool:
     return bool(getattr(pack, "booklet", False) and job.output == EDITION and job.edition == source)
 
 
-def finish(job: Job, printed: Printed, page: Optional[PageSettings] = None) -> bytes:
+def finish(printed: Printed, page: Optional[PageSettings] = None) -> bytes:
     """The bytes to write for a printed job: the post-processing step of `build`.
 
     With a bleed or crop marks, every page's BleedBox is set to `page.bleed`

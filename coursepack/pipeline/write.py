@@ -20,14 +20,16 @@ def write_atomic(path: Path, data: bytes) -> None:
     Raises CoursepackError naming `path` when the file system refuses (a read-only
     folder, a full disk); the old file, if any, is left as it was."""
     try:
-        _write_atomic(path, data)
+        replace_atomically(path, data)
     except OSError as exc:
         raise CoursepackError([Problem(str(path), 0, 0,
             f"cannot write this file ({exc.strerror or exc}); check that its folder can be written to "
             "and that the disk has room; the file as it was is unchanged")]) from None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def replace_atomically(path: Path, data: bytes) -> None:
+    """`write_atomic` without the error message: raises OSError when the file system
+    refuses (for files whose loss costs only time, such as the build cache's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # A build killed mid-write (SIGKILL, power cut) leaves its temporary file behind.
     # The name carries the writer's process id: remove those whose writer is gone,
