@@ -6,6 +6,7 @@ library itself never imports click.
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 from pathlib import Path
 
@@ -177,7 +178,7 @@ def new(ctx: click.Context, path: Path, example: bool, force: bool) -> None:
         for note in created.notes:
             click.echo(f"note: {note}", err=True)
         readme = f"; see {path}/README.md" if "README.md" in created.written + created.replaced else ""
-        click.echo(f"next: cd {path} && coursepack build   (or coursepack preview){readme}")
+        click.echo(f"next: cd {shlex.quote(str(path))} && coursepack build   (or coursepack preview){readme}")
 
 
 @main.command()

@@ -55,7 +55,9 @@ class Chapter:
     side          case, answers, packet-round: the side printed (None: every side)
     background    a topic printed as background (no objectives, no questions)
     answers       case: the other side's blocks under each contention
-    only_if_cited bibliography: printed only when something is cited
+
+    The bibliography chapter is printed only when the document cites something
+    (or the pack lists every source: `bibliography: all`).
     """
 
     kind: str
@@ -66,7 +68,6 @@ class Chapter:
     side: Optional[str] = None
     background: bool = False
     answers: bool = True
-    only_if_cited: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def brief_outline(modules: Sequence[Any], reader: Reader) -> list[Chapter]:
 def packet_outline(modules: Sequence[Any], reader: Reader) -> list[Chapter]:
     """One debater's packet: the resolution, background, their side's case and the answers
     they have against the other side (without a side, every case with its blocks), the
-    round from their seat; the bibliography when anything is cited."""
+    round from their seat; the bibliography."""
     debates = _debates(modules)
     side = reader.side
     chapters = [Chapter("overview", f"m-{debate.id}", debate, tuple(_overview_entries(debate))) for debate in debates]
@@ -201,4 +202,4 @@ def packet_outline(modules: Sequence[Any], reader: Reader) -> list[Chapter]:
                          for key in debate.side_keys]
         chapters.append(Chapter("packet-round", _anchor(debate, "round"), debate, _round_entries(debate, ballot=False),
                                 side=side))
-    return chapters + [Chapter("bibliography", "bibliography", only_if_cited=True)]
+    return chapters + [Chapter("bibliography", "bibliography")]

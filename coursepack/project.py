@@ -50,8 +50,11 @@ def find_project(start: Optional[Path] = None) -> Path:
         start = Path(start)
         if (start / PROJECT_FILE).is_file():
             return start.resolve()
-        raise UsageError(f"no {PROJECT_FILE} in {start}; run 'coursepack build' inside a project folder or pass its path, "
-                         "or start a new project with 'coursepack new my-unit'")
+        if not start.is_dir():
+            raise UsageError(f"there is no folder {start}; give the path of a project folder (the one holding "
+                             f"{PROJECT_FILE}), or start a new project with 'coursepack new {start}'")
+        raise UsageError(f"no {PROJECT_FILE} in {start}; give the path of a project folder or run the command inside "
+                         "one, or start a new project with 'coursepack new my-unit'")
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / PROJECT_FILE).is_file():

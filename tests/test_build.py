@@ -2,6 +2,7 @@
 import copy
 
 import pytest
+import yaml
 from pypdf import PdfReader
 
 from conftest import CONFIG, REPO, TOPIC, run_cli, small_project
@@ -179,3 +180,18 @@ def test_a_build_folder_that_cannot_be_written_is_a_clear_error(project):
     assert result.exit_code == 1
     assert "cannot write this file" in result.stderr and "Traceback" not in result.output
     assert (project / "build").read_text() == "a file where the build folder goes"
+
+
+def test_a_pack_that_cites_nothing_has_no_bibliography(tmp_path):
+    topic = dict(TOPIC, summary="How the Soviet Union changed after 1953.")
+    config = dict(CONFIG, packs=[{"id": "unit", "modules": ["thaw"]}])
+    root = small_project(tmp_path / "proj", **{"coursepack.yaml": config, "content/thaw.yaml": topic})
+    result = run_cli("build", root, "--pack", "unit")
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(root / "build" / "unit.pdf")
+    assert "The Thaw" in outline_titles(reader)
+    assert "Bibliography" not in outline_titles(reader) and "Bibliography" not in text_of(root / "build" / "unit.pdf")
+    config["packs"][0]["bibliography"] = "all"  # every source listed, cited or not
+    (root / "coursepack.yaml").write_text(yaml.safe_dump(config))
+    assert run_cli("build", root, "--pack", "unit").exit_code == 0
+    assert "Bibliography" in outline_titles(PdfReader(root / "build" / "unit.pdf"))

@@ -165,6 +165,9 @@ def test_no_project_is_a_usage_error(tmp_path):
     result = run_cli("check", tmp_path)
     assert result.exit_code == 2
     assert "no coursepack.yaml in" in result.stderr
+    result = run_cli("check", tmp_path / "no-such-folder")
+    assert result.exit_code == 2
+    assert f"there is no folder {tmp_path / 'no-such-folder'}" in result.stderr
 
 
 def test_unknown_command_is_a_usage_error():

@@ -145,3 +145,13 @@ def test_force_leaves_editor_settings_with_comments_alone(tmp_path):
     assert (root / ".vscode" / "settings.json").read_text() == settings
     assert "not plain JSON and was left as it is" in result.stderr
     assert (root / "coursepack.yaml").is_file()
+
+
+def test_the_next_step_can_be_pasted_into_a_shell(tmp_path):
+    import shlex
+
+    root = tmp_path / "my unit (2026)"
+    result = run_cli("new", root)
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.stdout.splitlines() if line.startswith("next: "))
+    assert shlex.split(line.split("&&")[0])[1:] == ["cd", str(root)]
