@@ -5,6 +5,8 @@ the few whose wrong shape would print a wrong citation without any complaint.
 """
 from __future__ import annotations
 
+import calendar
+
 import json
 import re
 import subprocess
@@ -50,6 +52,9 @@ def item_problems(item: dict) -> Iterator[tuple[tuple, str]]:
         if field in item and not _valid_date(item[field]):
             yield (field,), (f"'{field}' must look like {{date-parts: [[1961]]}} or [[1961, 5, 15]], "
                              "or {raw: \"1961\"}")
+        elif field in item and _impossible_date(item[field]):
+            yield (field,), (f"'{field}' has no such date ({_impossible_date(item[field])}); date-parts are "
+                             "[year, month, day]: months 1-12 (21-24 for spring to winter), days as the month has")
 
 
 def _name_problems(field: str, names: Any) -> Iterator[tuple[tuple, str]]:
@@ -76,6 +81,18 @@ def _valid_date(value: Any) -> bool:
             and all(isinstance(part, list) and 1 <= len(part) <= 3
                     and all(isinstance(n, int) or (isinstance(n, str) and n.isdigit()) for n in part)
                     for part in parts))
+
+
+def _impossible_date(value: dict) -> str:
+    """What is impossible in a valid-looking date's parts ("month 13"), or ""."""
+    for part in value.get("date-parts") or []:
+        numbers = [int(n) for n in part]
+        year, month, day = (numbers + [0, 0])[:3]
+        if month and not (1 <= month <= 12 or 21 <= month <= 24):  # CSL numbers the seasons 21-24
+            return f"month {month}"
+        if day and (month > 12 or not 1 <= day <= calendar.monthrange(year if 1 <= year <= 9999 else 2000, month)[1]):
+            return f"day {day} of month {month}"
+    return ""
 
 
 # -- BibTeX and the CSL JSON it becomes ------------------------------------------------

@@ -392,6 +392,13 @@ CASES = [
         'content/sources.yaml:7:11: \'issued\' must look like {date-parts: [[1961]]} or [[1961, 5, 15]], or {raw: "1961"}',
         "content/sources.yaml:8:3: each reference needs an 'id' (the citation key)",
     ]),
+    Case('sources-impossible-dates', {"content/sources.yaml": {"references": [
+         {"id": "conquest1961", "type": "book", "title": "Power", "issued": {"date-parts": [[2010, 13, 45]]}},
+         {"id": "other", "type": "book", "title": "Other", "issued": {"date-parts": [[1957, 6, 31]]},
+          "accessed": {"date-parts": [[2001, 22]]}}]}}, [
+        "content/sources.yaml:6:5: 'issued' has no such date (month 13); date-parts are [year, month, day]: months 1-12 (21-24 for spring to winter), days as the month has",
+        "content/sources.yaml:14:5: 'issued' has no such date (day 31 of month 6); date-parts are [year, month, day]: months 1-12 (21-24 for spring to winter), days as the month has",
+    ]),
     Case('sources-defined-twice', {"content/sources.json": json.dumps(SOURCES["references"], indent=2)}, [
         "content/sources.json:3:11: source key 'conquest1961' is defined twice (also at content/sources.yaml:2:7); keep one",
     ]),

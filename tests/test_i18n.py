@@ -194,3 +194,11 @@ def test_bad_labels_are_located_problems(tmp_path):
     assert any("label 'glossary' has a { or } that opens or closes nothing" in line for line in lines), result.output
     assert any("label 'contents' uses {}, which this label cannot fill in (it can: none)" in line
                for line in lines), result.output  # an unnamed {} would crash printing
+
+
+def test_french_sets_a_no_break_space_before_a_colon(tmp_path):
+    config = dict(CONFIG, language="fr", packs=CONFIG["packs"] + [{"id": "packet", "modules": ["split"], "layout": "packet"}])
+    root = small_project(tmp_path / "proj", **{"coursepack.yaml": config})
+    text = _visible_text(re.sub(r"<style>.*?</style>", " ", _html(root, "packet"), flags=re.S))
+    assert re.search(r"\w\u00a0:", text)  # "Contre 1 : ...", as French typesetting wants
+    assert not re.search(r"\w:\s", text), re.findall(r".{20}\w:\s", text)[:3]
