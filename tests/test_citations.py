@@ -276,3 +276,29 @@ def test_markup_in_sources_and_affixes_is_text_and_placeholders_cannot_be_forged
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "<em>Markdown</em>" in html  # CSL YAML text is Markdown
     assert forged in html  # content that looks like a placeholder stays as written
+
+
+def test_a_source_the_style_cannot_print_is_a_warning_naming_it():
+    item = {"type": "manuscript", "author": [{"family": "Anonymous"}], "title": "Undated Presidium Note",
+            "issued": {"date-parts": [[1957]], "circa": True}}
+    b = Bibliography({"circa1957": item, **SOURCES}, style="chicago-notes-bibliography")
+    b.resolve("".join([b.cite("[@circa1957]", ["circa1957"]), b.cite("[@conquest1961]", ["conquest1961"]), *b.entries()]))
+    assert b.warnings == ["source 'circa1957' prints nothing in the bibliography in style 'chicago-notes-bibliography'; "
+                          "give it the fields the style prints (author, title, date), or choose another citation_style"]
+    assert Bibliography(SOURCES).warnings == []
+
+
+def test_the_build_reports_the_warning_also_from_its_cache(tmp_path):
+    from conftest import CONFIG, SOURCES as PROJECT_SOURCES, TOPIC, run_cli, small_project
+
+    circa = {"id": "circa1957", "type": "manuscript", "author": [{"family": "Anonymous"}],
+             "title": "Undated Presidium Note", "issued": {"date-parts": [[1957]], "circa": True}}
+    root = small_project(tmp_path / "proj", **{
+        "coursepack.yaml": dict(CONFIG, citation_style="chicago-notes-bibliography", packs=[{"id": "unit", "modules": ["thaw"]}]),
+        "content/sources.yaml": {"references": PROJECT_SOURCES["references"] + [circa]},
+        "content/thaw.yaml": dict(TOPIC, summary="A note [@circa1957] and a book [@conquest1961]."),
+    })
+    for _ in range(2):  # printed, then taken from the build cache
+        result = run_cli("build", root)
+        assert result.exit_code == 0, result.output
+        assert "build/unit.pdf: warning: source 'circa1957' prints nothing in the bibliography" in result.stderr

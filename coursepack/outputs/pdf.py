@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import gc
 import logging
 import mimetypes
 import os
@@ -107,7 +108,7 @@ class PdfRenderer:
 
         self._fetcher.refused.clear()
         self._fetcher.read.clear()
-        with _captured_warnings() as warnings:
+        with _captured_warnings() as warnings, _fewer_collections():
             document = HTML(
                 string=html,
                 # The trailing slash makes relative URLs resolve inside the folder.
@@ -281,6 +282,23 @@ class _ListHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _fewer_collections():
+    """Run Python's cycle collector less often while a document is laid out and written.
+
+    WeasyPrint allocates millions of small objects per document, nearly all freed by
+    reference counting; at the default thresholds (700, 10, 10) the collector runs
+    thousands of times looking for cycles. At (20000, 10, 10) the example's course
+    pack and packet print in about 10% less CPU time, for about 15 MB more memory
+    (measured: 4.5-4.7 s against 4.9-5.3 s for the two, three runs each)."""
+    old = gc.get_threshold()
+    gc.set_threshold(20000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 @contextlib.contextmanager
