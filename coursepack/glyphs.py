@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from .errors import Problem
 
@@ -27,10 +27,25 @@ _SKIPPED = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # control, format (ZWJ, m
 _SHOWN = 24  # characters named in one message
 
 
-class Coverage:
-    """Which characters some available font has: a union of code point ranges."""
+# Characters every bundled face has (tests/test_scripts.py checks it against the font
+# files): printable ASCII, Latin-1, Latin Extended-A and the punctuation prose uses.
+# Text made only of these needs no font file read (most of a project's text).
+BUNDLED_BASICS = (frozenset(map(chr, range(0x20, 0x7F))) | frozenset(map(chr, range(0xA0, 0x180)))
+                  | frozenset("‘’‚“”„–—…•′″€†‡‰‹›"))
 
-    def __init__(self, ranges: Iterable[tuple[int, int]]):
+
+class Coverage:
+    """Which characters some available font has: a union of code point ranges, given
+    as the ranges or as a function that returns them when a character outside
+    BUNDLED_BASICS is first asked about (reading fonts takes a tenth of a second)."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] | Callable[[], Iterable[tuple[int, int]]]):
+        self._source = ranges
+        self._lows: Optional[list[int]] = None
+        self._highs: list[int] = []
+
+    def _load(self) -> None:
+        ranges = self._source() if callable(self._source) else self._source
         merged: list[list[int]] = []
         for low, high in sorted(ranges):
             if merged and low <= merged[-1][1] + 1:
@@ -41,25 +56,31 @@ class Coverage:
         self._highs = [high for _, high in merged]
 
     def __contains__(self, char: str) -> bool:
+        if callable(self._source) and char in BUNDLED_BASICS:
+            return True
+        if self._lows is None:
+            self._load()
         code = ord(char)
         index = bisect.bisect_right(self._lows, code) - 1
         return index >= 0 and code <= self._highs[index]
 
     def missing(self, text: str) -> list[str]:
         """The characters of `text` that need a glyph and that no font has, in order, once each."""
-        return list(dict.fromkeys(char for char in text
-                                  if not char.isspace() and unicodedata.category(char) not in _SKIPPED
-                                  and char not in self))
+        return [char for char in dict.fromkeys(text)
+                if not char.isspace() and unicodedata.category(char) not in _SKIPPED and char not in self]
 
 
 def coverage(font_files: Iterable[Path] = ()) -> Coverage:
     """What the theme's bundled fonts, `font_files` (theme.font_files: the project's and
-    the bundled families it chose) and the machine's fonts can print."""
+    the bundled families it chose) and the machine's fonts can print; the fonts are
+    read only when a character outside BUNDLED_BASICS is asked about."""
     from .render import theme_dir
 
-    ranges = list(_installed_ranges())
-    for file in [*sorted((theme_dir() / "fonts").glob("Lin*.otf")), *font_files]:  # the theme's stack
-        ranges += _file_ranges(str(file))
+    files = [*sorted((theme_dir() / "fonts").glob("Lin*.otf")), *font_files]  # the theme's stack
+
+    def ranges() -> list[tuple[int, int]]:
+        return list(_installed_ranges()) + [pair for file in files for pair in _file_ranges(str(file))]
+
     return Coverage(ranges)
 
 

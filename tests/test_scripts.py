@@ -125,3 +125,15 @@ def test_arabic_and_hebrew_are_shaped_and_run_right_to_left(tmp_path):
     assert hebrew[0][0] > hebrew[-1][0]  # the first letter is the rightmost
     assert "DejaVu" in " ".join(fonts_of(root / "build" / "p.pdf", "بببب")) or \
         "Noto" in " ".join(fonts_of(root / "build" / "p.pdf", "بببب"))
+
+
+def test_every_bundled_face_has_the_characters_checked_without_reading_fonts():
+    """glyphs.BUNDLED_BASICS are taken as printable without reading a font: every
+    bundled face must really have them."""
+    from coursepack.render import theme_dir
+
+    faces = sorted((theme_dir() / "fonts").glob("Lin*.otf"))
+    assert len(faces) == 6
+    for face in faces:
+        codes = {low for low, _ in glyphs._file_ranges(str(face))}
+        assert not [char for char in glyphs.BUNDLED_BASICS if ord(char) not in codes], face.name
