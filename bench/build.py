@@ -89,7 +89,7 @@ def pages_of(folder: Path) -> tuple[int, int]:
 
 
 def copy_example(root: Path) -> Path:
-    for name in ("content", "rosters", "coursepack.yaml"):
+    for name in ("content", "rosters", "assets", "coursepack.yaml"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
     return root

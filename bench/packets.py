@@ -39,7 +39,7 @@ def timed(action):
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "example"
-        for name in ("content", "rosters", "coursepack.yaml"):
+        for name in ("content", "rosters", "assets", "coursepack.yaml"):
             source = REPO / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
 

@@ -37,6 +37,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "example"
         shutil.copytree(REPO / "content", root / "content")
+        shutil.copytree(REPO / "assets", root / "assets")
         shutil.copy(REPO / "coursepack.yaml", root)
         project = load_project(root)
         jobs = plan(project)

@@ -119,6 +119,7 @@ def example_built(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("example") / "example"
     shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "assets", root / "assets")
     shutil.copy(REPO / "coursepack.yaml", root)
     mask = os.umask(0o022)
     try:

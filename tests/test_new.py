@@ -114,6 +114,7 @@ def test_example_is_copied_and_checks(tmp_path):
     assert result.exit_code == 0, result.output
     assert (root / "content" / "debates" / "molotov-split.yaml").is_file()
     assert (root / "rosters" / "period-3.csv").is_file()
+    assert (root / "assets" / "presidium-vote-1957.png").is_file()  # the figure its reforms topic shows
     assert not (root / "tests").exists() and not (root / "build").exists()
     checked = run_cli("check", root)
     assert checked.exit_code == 0, checked.output
