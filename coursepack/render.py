@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import jinja2
+from jinja2 import nodes
 import markupsafe
 from markupsafe import Markup
 
@@ -50,6 +51,7 @@ def make_environment(project: Project) -> jinja2.Environment:
     env.filters["md"] = _md_block
     env.filters["md_inline"] = _md_inline
     env.filters["read_aloud"] = _read_aloud
+    env.filters["plain"] = plain_text
     env.globals["format_minutes"] = format_minutes
     env.globals["side_label"] = side_label
     env.globals["label"] = labels = project_labels(project)
@@ -108,6 +110,8 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         if place is None:  # the bundled theme or coursepack's own code: a bug of ours, reported as one
             raise
         message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+        if isinstance(exc, jinja2.TemplateNotFound):
+            message = _not_found(exc.name)
         raise CoursepackError([Problem(*place, f"template error: {message}")]) from None
     try:
         document = bibliography.resolve(document)
@@ -157,12 +161,31 @@ def template_syntax_problems(root: Path) -> list[Problem]:
     for path in sorted(folder.rglob("*.j2")):
         shown = path.relative_to(root).as_posix()
         try:
-            parser.parse(path.read_text(encoding="utf-8-sig"), shown, str(path))
+            tree = parser.parse(path.read_text(encoding="utf-8-sig"), shown, str(path))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(shown, exc.lineno or 0, 1 if exc.lineno else 0, f"template error: {exc.message}"))
+            continue
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(shown, 0, 0, f"cannot read this template ({exc}); save it as UTF-8 text"))
+            continue
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            name = node.template.value if isinstance(node.template, nodes.Const) else None
+            if isinstance(name, str) and not _template_exists(folder, name):
+                problems.append(Problem(shown, node.lineno, 1, f"template error: {_not_found(name)}"))
     return problems
+
+
+def _template_exists(folder: Path, name: str) -> bool:
+    """Whether make_environment's loaders find `name`: the project's templates/, the
+    theme, or the theme under base/."""
+    theme = theme_dir()
+    return ((folder / name).is_file() or (theme / name).is_file()
+            or (name.startswith("base/") and (theme / name.removeprefix("base/")).is_file()))
+
+
+def _not_found(name: str) -> str:
+    return (f"template '{name}' does not exist in templates/ or in the theme "
+            "(the theme's own are reachable as base/<name>, such as base/brief.html.j2)")
 
 
 def _users_template_line(project: Project, exc: BaseException) -> Optional[tuple[str, int, int]]:
@@ -200,6 +223,18 @@ def _md_block(context, text: Optional[str]) -> Markup:
 @jinja2.pass_context
 def _md_inline(context, text: Optional[str]) -> Markup:
     return context["_prose"].inline(text)
+
+
+def plain_text(value) -> str:
+    """HTML -> its text: tags and comments dropped, entities decoded, each run of spaces
+    and line breaks one space. Unlike Jinja's striptags, a no-break space stays one
+    (French sets one before a colon, so that the colon never starts a line)."""
+    text = _TAG.sub("", str(value))
+    return html.unescape(_SPACES.sub(" ", text).strip(" \t\n\r\f\v"))
+
+
+_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
 _HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==", re.DOTALL)

@@ -202,3 +202,4 @@ def test_french_sets_a_no_break_space_before_a_colon(tmp_path):
     text = _visible_text(re.sub(r"<style>.*?</style>", " ", _html(root, "packet"), flags=re.S))
     assert re.search(r"\w\u00a0:", text)  # "Contre 1 : ...", as French typesetting wants
     assert not re.search(r"\w:\s", text), re.findall(r".{20}\w:\s", text)[:3]
+    assert not re.search(r"\w :", text), re.findall(r".{20}\w :", text)[:3]  # the contents too

@@ -67,6 +67,17 @@ def test_check_finds_template_syntax_errors_with_the_content_problems(tmp_path):
     assert "content/thaw.yaml:2:1: " in result.stderr and "templates/brief.html.j2:2:1: " in result.stderr
 
 
+def test_a_template_that_names_a_missing_template_says_so_in_check_and_build(tmp_path):
+    root = small_project(tmp_path / "proj", **{
+        "templates/brief.html.j2": "{% extends 'base/brief.html.j2' %}\n{% block head %}{% include 'parts/nothing.html.j2' %}{% endblock %}\n",
+    })
+    message = "templates/brief.html.j2:2:1: template error: template 'parts/nothing.html.j2' does not exist in templates/"
+    result = run_cli("check", root)
+    assert result.exit_code == 1 and result.stderr.startswith(message), result.stderr
+    result = run_cli("build", root, "--pack", "brief")
+    assert result.exit_code == 1 and result.stderr.startswith(message), result.stderr
+
+
 def test_content_cannot_run_template_code(tmp_path):
     import copy
 

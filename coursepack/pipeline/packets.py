@@ -88,6 +88,7 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     sheet = 2 if project.config.page.duplex else 1
     guessed = sorted({_body_key(pack, student, 2 if student.role else 1, sheet) for student in students})
     title = pack.title or (debates[0].title if debates else project.config.title)
+    words = project_labels(project).texts
     bodies: dict[tuple[str, int], Printed] = {}
     written: dict[int, Packet] = {}  # by the student's place in the roster
     checked: set[tuple[str, int]] = set()
@@ -102,7 +103,7 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
             if number in written or key not in bodies:
                 continue
             body = bodies[key]
-            write_atomic(target, stitcher.stitch(span, body.pdf, title=f"{title}: {student.name}"))
+            write_atomic(target, stitcher.stitch(span, body.pdf, title=f"{title}{words['colon']} {student.name}"))
             written[number] = Packet(student, target, body.pages)  # the front replaced as many stand-in pages
 
     def take(key: Optional[tuple[str, int]], printed: Printed) -> None:
@@ -134,7 +135,7 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     packets = [written[number] for number in range(len(students))]
     combined_pages = 0
     if combined_path:
-        whole = stitch.combine([packet.path for packet in packets], title=f"{title}: {project_labels(project).texts['all_packets']}",
+        whole = stitch.combine([packet.path for packet in packets], title=f"{title}{words['colon']} {words['all_packets']}",
                                duplex=project.config.page.duplex)
         write_atomic(combined_path, whole)
         combined_pages = stitch.page_count(whole)
