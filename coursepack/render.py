@@ -170,6 +170,8 @@ def template_syntax_problems(root: Path) -> list[Problem]:
             continue
         for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
             name = node.template.value if isinstance(node.template, nodes.Const) else None
+            if getattr(node, "ignore_missing", False):
+                continue  # {% include "x" ignore missing %}: allowed to be absent
             if isinstance(name, str) and not _template_exists(folder, name):
                 problems.append(Problem(shown, node.lineno, 1, f"template error: {_not_found(name)}"))
     return problems

@@ -88,9 +88,9 @@ def _impossible_date(value: dict) -> str:
     for part in value.get("date-parts") or []:
         numbers = [int(n) for n in part]
         year, month, day = (numbers + [0, 0])[:3]
-        if month and not (1 <= month <= 12 or 21 <= month <= 24):  # CSL numbers the seasons 21-24
+        if len(numbers) > 1 and not (1 <= month <= 12 or 21 <= month <= 24):  # CSL numbers the seasons 21-24
             return f"month {month}"
-        if day and (month > 12 or not 1 <= day <= calendar.monthrange(year if 1 <= year <= 9999 else 2000, month)[1]):
+        if len(numbers) > 2 and (month > 12 or not 1 <= day <= calendar.monthrange(year if 1 <= year <= 9999 else 2000, month)[1]):
             return f"day {day} of month {month}"
     return ""
 

@@ -55,10 +55,22 @@ def validate(model: type[M], doc: YamlDocument, data: Any = None, at: tuple = ()
                 [problem for error in errors for problem in _problems(doc, model, at, error)])
 
 
+# Keys the checks across files read (which format a debate follows, which layout a pack
+# has...): left out, their defaults would be judged instead, and the problems found with
+# them would be problems the user does not have. A file whose mistake is one of these,
+# or an unknown key that looks like a misspelling of one, is not salvaged.
+_STRUCTURAL = ("id", "kind", "format", "layout", "side", "sides", "modules", "editions", "packs", "speeches")
+
+
 def _without(model: type[M], data: Any, errors: list[dict], settings: bool) -> Optional[M]:
     """`data` validated once the keys the errors point at are left out, or None."""
     if not all(error["type"] == "extra_forbidden" or (settings and error["type"] != "missing") for error in errors):
         return None
+    for error in errors:
+        key = str(error["loc"][-1]) if error["loc"] else ""
+        if key in _STRUCTURAL or (error["type"] == "extra_forbidden"
+                                  and difflib.get_close_matches(key, _STRUCTURAL, n=1, cutoff=0.6)):
+            return None
     pruned = copy.deepcopy(data)
     try:
         for error in errors:

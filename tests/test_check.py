@@ -339,3 +339,19 @@ def test_every_rule_in_references_is_listed_in_rules():
              and list(inspect.signature(function).parameters) == ["files"]}
     assert rules == {rule.__name__ for rule in references.RULES}
     assert len(rules) >= 18
+
+
+def test_a_misspelt_key_that_other_checks_read_hides_nothing_it_should_not():
+    """Left out, a misspelt 'format' or a wrong 'layout' would have its default judged:
+    such a file is checked across files only once it is fixed, with no problem made up."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        config = dict(CONFIG, packs=CONFIG["packs"] + [{"id": "pk", "modules": ["split"], "layout": "pakcet", "side": "pro"}])
+        code, lines = check_lines(small_project(Path(folder) / "a", **{"coursepack.yaml": config}))
+        assert code == 1 and len(lines) == 1 and "'layout' must be one of" in lines[0], lines
+        debate = {key: value for key, value in DEBATE.items() if key != "format"}
+        debate["formt"] = "lincoln-douglas"
+        code, lines = check_lines(small_project(Path(folder) / "b", **{"content/split.yaml": debate}))
+        assert code == 1 and len(lines) == 1 and "unknown key 'formt' (did you mean 'format'?)" in lines[0], lines

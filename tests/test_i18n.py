@@ -203,3 +203,9 @@ def test_french_sets_a_no_break_space_before_a_colon(tmp_path):
     assert re.search(r"\w\u00a0:", text)  # "Contre 1 : ...", as French typesetting wants
     assert not re.search(r"\w:\s", text), re.findall(r".{20}\w:\s", text)[:3]
     assert not re.search(r"\w :", text), re.findall(r".{20}\w :", text)[:3]  # the contents too
+
+
+def test_a_label_the_theme_no_longer_prints_may_still_be_overridden(tmp_path):
+    root = small_project(tmp_path / "proj", **{"coursepack.yaml": dict(CONFIG, labels={"no_sources": "Keine Quellen."})})
+    result = run_cli("check", root)
+    assert result.exit_code == 0, result.output

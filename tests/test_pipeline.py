@@ -161,3 +161,11 @@ def test_every_planned_file_ends_with_a_known_output_suffix(packet_project):
     for job in plan(load_project(packet_project)):
         stem = job.path.name[:-len(".pdf")]
         assert stem[len(job.pack.id):] in output_suffixes(), job.path.name
+
+
+def test_a_printer_that_hands_back_each_pdf_at_once_gets_every_file_written(packet_project):
+    printer = EagerPrinter()
+    built = build(packet_project, ["packet"], printer=printer)
+    assert [b.path.name for b in built] == ["packet.pdf", "packet-judge.pdf", "packet-roles.pdf"]
+    assert all((packet_project / "build" / name).read_bytes().startswith(b"%PDF-fake")
+               for name in ("packet.pdf", "packet-judge.pdf", "packet-roles.pdf"))

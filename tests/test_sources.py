@@ -170,3 +170,13 @@ def test_one_pandoc_run_per_document(tmp_path, monkeypatch):
     assert len(calls) == 1
     assert "(Conquest 1961, 12)" in html and "Conquest 1961, 215" in html and "\uf8f0" not in html
     json.dumps(calls)  # plain arguments, no shell
+
+
+def test_a_date_with_month_or_day_zero_is_a_problem_not_a_crash():
+    from coursepack.sources import item_problems
+
+    for parts, what in (([[1961, 0, 5]], "month 0"), ([[1961, 0]], "month 0"), ([[1961, 5, 0]], "day 0 of month 5")):
+        problems = list(item_problems({"id": "x", "type": "book", "title": "t", "issued": {"date-parts": parts}}))
+        assert [message for _, message in problems] == [
+            f"'issued' has no such date ({what}); date-parts are [year, month, day]: months 1-12 "
+            "(21-24 for spring to winter), days as the month has"]

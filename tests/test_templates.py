@@ -76,6 +76,9 @@ def test_a_template_that_names_a_missing_template_says_so_in_check_and_build(tmp
     assert result.exit_code == 1 and result.stderr.startswith(message), result.stderr
     result = run_cli("build", root, "--pack", "brief")
     assert result.exit_code == 1 and result.stderr.startswith(message), result.stderr
+    (root / "templates" / "brief.html.j2").write_text(
+        "{% extends 'base/brief.html.j2' %}\n{% block head %}{% include 'parts/nothing.html.j2' ignore missing %}{% endblock %}\n")
+    assert run_cli("check", root).exit_code == 0  # allowed to be absent
 
 
 def test_content_cannot_run_template_code(tmp_path):

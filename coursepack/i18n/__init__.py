@@ -133,12 +133,19 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+# Labels the theme no longer prints; `labels:` may still name them (they are ignored).
+# no_sources: "No sources are cited in this pack." (a pack that cites nothing has no bibliography now)
+RETIRED = frozenset({"no_sources"})
+
+
 def label_problems(overrides: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     """(key, message) for each entry of `labels:` that cannot be used."""
     from ..validation import suggest
 
     reference = catalogue(DEFAULT)
     for key, text in overrides.items():
+        if key in RETIRED:
+            continue  # a project written for an earlier version still checks
         if key not in reference:
             yield key, (f"unknown label '{key}'{suggest(str(key), reference)}; "
                         f"the labels are listed in docs/content-format.md (\"Labels\")")

@@ -83,14 +83,14 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     # One body per (side, pages standing in for the front): a front is its cover and,
     # with a role, the role card; in duplex a front fills whole sheets. Guess the
     # fronts' lengths so that fronts and bodies are laid out side by side, then check.
-    # Each packet is stitched and written as soon as its front and body are printed,
-    # while the other bodies are still being laid out.
+    # Each packet is stitched as soon as its front and body are printed, while the other
+    # bodies are still being laid out; all are written once every part is printed and checked.
     sheet = 2 if project.config.page.duplex else 1
     guessed = sorted({_body_key(pack, student, 2 if student.role else 1, sheet) for student in students})
     title = pack.title or (debates[0].title if debates else project.config.title)
     words = project_labels(project).texts
     bodies: dict[tuple[str, int], Printed] = {}
-    written: dict[int, Packet] = {}  # by the student's place in the roster
+    stitched: dict[int, tuple[bytes, Packet]] = {}  # by the student's place in the roster
     checked: set[tuple[str, int]] = set()
     warnings: set[str] = set()
     stitcher: Optional[stitch.Stitcher] = None
@@ -98,13 +98,13 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     keys: list[tuple[str, int]] = []
 
     def stitch_ready() -> None:
-        """Write every packet whose front and body are printed and not yet written."""
+        """Stitch every packet whose front and body are printed and that is not stitched yet."""
         for number, (student, span, target, key) in enumerate(zip(students, spans, targets, keys)):
-            if number in written or key not in bodies:
+            if number in stitched or key not in bodies:
                 continue
             body = bodies[key]
-            write_atomic(target, stitcher.stitch(span, body.pdf, title=f"{title}{words['colon']} {student.name}"))
-            written[number] = Packet(student, target, body.pages)  # the front replaced as many stand-in pages
+            stitched[number] = (stitcher.stitch(span, body.pdf, title=f"{title}{words['colon']} {student.name}"),
+                                Packet(student, target, body.pages))  # the front replaced as many stand-in pages
 
     def take(key: Optional[tuple[str, int]], printed: Printed) -> None:
         nonlocal stitcher, spans, keys
@@ -132,7 +132,11 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     for index, printed in produce_jobs(project, env, [_job(project, pack, students, key) for key in missing], printer, store):
         take(missing[index], printed)
 
-    packets = [written[number] for number in range(len(students))]
+    packets = []
+    for number in range(len(students)):  # nothing is written before every part is printed and checked
+        pdf, packet = stitched[number]
+        write_atomic(packet.path, pdf)
+        packets.append(packet)
     combined_pages = 0
     if combined_path:
         whole = stitch.combine([packet.path for packet in packets], title=f"{title}{words['colon']} {words['all_packets']}",

@@ -261,18 +261,16 @@ def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Print
     printing = each(rendered()) if each else enumerate(printer.print_all(list(rendered())))
     refused: list[tuple[int, str]] = []  # (job, why): once any, nothing more is handed on
     held: list[tuple[int, Printed]] = []  # printed before the last document was rendered
-    for position, printed in printing:
-        held.append((position, printed))
-        if not rendered_all:
-            continue  # a template mistake in a later job must stop the command before any file changes
-        if done:
-            yield from done.items()
-            done.clear()
+
+    def handed_on() -> Iterator[tuple[int, Printed]]:
+        """What was recalled, then what `held` holds: kept in the cache, each job named."""
+        yield from done.items()
+        done.clear()
         for position, printed in held:
             indices = same[unique[position]]
             printed = dataclasses.replace(printed, warnings=warnings_in(unique[position]) + printed.warnings)
             if printed.refused or refused:
-                refused += [(index, reason) for index in indices for reason in printed.refused]
+                refused.extend((index, reason) for index in indices for reason in printed.refused)
                 continue
             if cache:
                 cache.store(None, keys[indices[0]], printed)
@@ -281,7 +279,12 @@ def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Print
                     cache.remember(jobs[index], keys[index])
                 yield index, printed
         held.clear()
-    yield from done.items()  # when nothing needed printing
+
+    for position, printed in printing:
+        held.append((position, printed))
+        if rendered_all:  # until then, a template mistake in a later job must stop the command before any file changes
+            yield from handed_on()
+    yield from handed_on()  # a printer that handed everything back before asking for the last document; or nothing printed
     if refused:  # every refused document named, whichever finished first
         raise CoursepackError([Problem(jobs[index].path.relative_to(project.root).as_posix(), 0, 0, reason)
                                for index, reason in sorted(refused)])
