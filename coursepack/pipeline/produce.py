@@ -242,7 +242,9 @@ def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Print
     def rendered() -> Iterator[str]:
         """The HTML of each job that must be printed, as soon as it is rendered."""
         nonlocal rendered_all
-        for index in missing:
+        # The largest file of the last build first: the longest to print is likely the
+        # same again, and rendered first it is also the first to start printing.
+        for index in sorted(missing, key=lambda index: -_last_size(jobs[index].path)):
             html = render_html(env, project, jobs[index])
             key = keys[index] = cache.html_key(html) if cache else ""
             printed = cache.lookup(key) if cache else None
@@ -288,6 +290,14 @@ def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Print
     if refused:  # every refused document named, whichever finished first
         raise CoursepackError([Problem(jobs[index].path.relative_to(project.root).as_posix(), 0, 0, reason)
                                for index, reason in sorted(refused)])
+
+
+def _last_size(path: Path) -> int:
+    """The size in bytes of the file a job wrote last time (0 when there is none)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def open_cache(project: Project, printer: Printer, enabled: bool = True) -> Optional[BuildCache]:
