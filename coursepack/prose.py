@@ -3,8 +3,9 @@
 CommonMark plus tables, footnotes, `==mark==` and typographic quotes and
 dashes. Raw HTML is never interpreted (markdown-it's `html` option is off, so
 `<script>` prints as text) and a link whose target markdown-it's link
-validation refuses (javascript:, file:, ...) keeps its text and loses its target. The result is Markup that is
-inserted into a template, never rendered as one, so `{{ ... }}` stays text.
+validation refuses (javascript:, file:, ...) keeps its text and loses its
+target. The result is Markup that is inserted into a template, never rendered
+as one, so `{{ ... }}` stays text.
 
 Footnotes become `<span class="footnote">` at the point of reference, which
 WeasyPrint's `float: footnote` turns into a numbered page footnote; there is no

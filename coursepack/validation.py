@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-
 import difflib
 from typing import Any, Optional, TypeVar
 
