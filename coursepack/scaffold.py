@@ -72,6 +72,12 @@ def create_project(path: Path, *, example: bool = False, force: bool = False) ->
         target = path / name
         (created.replaced if target.exists() else created.written).append(name)
         write_atomic(target, data)
+    others = sorted(name for name in (p.relative_to(path).as_posix() for p in (path / "content").rglob("*"))
+                    if name.endswith((".yaml", ".yml", ".json", ".bib")) and name not in files) if existing else []
+    if others:  # an earlier project's content stays, and the new coursepack.yaml does not list it
+        created.notes.append(f"left alone: {len(others)} content file{'s' if len(others) != 1 else ''} that the new "
+                             f"project does not have ({_listing(others)}); `coursepack check` reports any that do not "
+                             "fit it: delete them for a clean start")
     return created
 
 

@@ -156,3 +156,13 @@ def test_the_next_step_can_be_pasted_into_a_shell(tmp_path):
     assert result.exit_code == 0, result.output
     line = next(line for line in result.stdout.splitlines() if line.startswith("next: "))
     assert shlex.split(line.split("&&")[0])[1:] == ["cd", str(root)]
+
+
+def test_forcing_a_new_project_over_another_names_the_content_it_left(tmp_path):
+    root = tmp_path / "unit"
+    assert run_cli("new", root).exit_code == 0
+    result = run_cli("new", root, "--example", "--force")
+    assert result.exit_code == 0, result.output
+    assert ("note: left alone: 2 content files that the new project does not have "
+            "(content/debates/new-york-1788.yaml, content/topics/ratification.yaml)") in result.stderr
+    assert (root / "content" / "topics" / "ratification.yaml").is_file()  # nothing of the user's is deleted
