@@ -169,3 +169,16 @@ def test_a_printer_that_hands_back_each_pdf_at_once_gets_every_file_written(pack
     assert [b.path.name for b in built] == ["packet.pdf", "packet-judge.pdf", "packet-roles.pdf"]
     assert all((packet_project / "build" / name).read_bytes().startswith(b"%PDF-fake")
                for name in ("packet.pdf", "packet-judge.pdf", "packet-roles.pdf"))
+
+
+def test_every_template_mistake_of_a_build_is_reported_at_once(tmp_path):
+    config = dict(CONFIG, packs=[{"id": "packet", "modules": ["split"], "layout": "packet", "editions": ["student", "judge"]}])
+    root = small_project(tmp_path / "proj", **{"coursepack.yaml": config})
+    (root / "templates").mkdir()
+    (root / "templates" / "judge.html.j2").write_text("{{ no_such_thing.attribute }}\n")
+    (root / "templates" / "roles.html.j2").write_text("\n{{ nor_this }}\n")
+    with pytest.raises(CoursepackError) as raised:
+        build(root, printer=EagerPrinter())
+    assert [str(problem).split(": template error")[0] for problem in raised.value.problems] == [
+        "templates/judge.html.j2:1:1", "templates/roles.html.j2:2:1"]
+    assert not list(root.glob("build/*.pdf"))

@@ -240,12 +240,21 @@ def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Print
     rendered_all = False
 
     def rendered() -> Iterator[str]:
-        """The HTML of each job that must be printed, as soon as it is rendered."""
+        """The HTML of each job that must be printed, as soon as it is rendered. A job
+        whose template fails does not stop the others from being rendered, so that every
+        template mistake is reported at once (and nothing is handed on)."""
         nonlocal rendered_all
+        mistakes: list[Problem] = []
         # The largest file of the last build first: the longest to print is likely the
         # same again, and rendered first it is also the first to start printing.
         for index in sorted(missing, key=lambda index: -_last_size(jobs[index].path)):
-            html = render_html(env, project, jobs[index])
+            try:
+                html = render_html(env, project, jobs[index])
+            except CoursepackError as error:
+                mistakes += error.problems
+                continue
+            if mistakes:
+                continue  # nothing more to print: the command stops once every job is rendered
             key = keys[index] = cache.html_key(html) if cache else ""
             printed = cache.lookup(key) if cache else None
             if printed is not None:
@@ -257,6 +266,8 @@ def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Print
                 same[html] = [index]
                 unique.append(html)
                 yield html
+        if mistakes:
+            raise CoursepackError(mistakes)
         rendered_all = True
 
     each = getattr(printer, "print_each", None)
