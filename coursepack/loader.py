@@ -286,7 +286,7 @@ def module_files(content: Path) -> Iterator[Path]:
     if not content.is_dir():
         return
     for file in sorted(content.rglob("*")):
-        if file.suffix not in (".yaml", ".yml") or not file.is_file():
+        if file.suffix not in (".yaml", ".yml") or not (file.is_file() or file.is_symlink()):  # a broken link is reported
             continue
         if file.parent == content and file.name in SPECIAL_CONTENT_FILES:
             continue

@@ -355,3 +355,12 @@ def test_a_misspelt_key_that_other_checks_read_hides_nothing_it_should_not():
         debate["formt"] = "lincoln-douglas"
         code, lines = check_lines(small_project(Path(folder) / "b", **{"content/split.yaml": debate}))
         assert code == 1 and len(lines) == 1 and "unknown key 'formt' (did you mean 'format'?)" in lines[0], lines
+
+
+def test_a_content_file_that_is_a_broken_link_is_reported(tmp_path):
+    root = small_project(tmp_path / "proj")
+    (root / "content" / "moved.yaml").symlink_to(tmp_path / "gone.yaml")
+    code, lines = check_lines(root)
+    assert code == 1
+    assert lines == ["content/moved.yaml: cannot read this file (No such file or directory); "
+                     "check that it exists and that you may read it"]
