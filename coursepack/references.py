@@ -347,9 +347,15 @@ def image_problem(files: ProjectFiles, target: str) -> Optional[str]:
         return f"image '{target}' is outside the project; copy it into assets/ and give a path like assets/map.png"
     if not resolved.is_file():
         return f"image '{target}' does not exist (paths are relative to the project folder)"
-    if not theme.is_image_file(resolved):
+    if resolved.suffix.lower() not in IMAGE_SUFFIXES and not theme.is_image_file(resolved):
         return f"'{target}' is not an image ({theme.IMAGE_KINDS}); give the path of an image file"
     return None
+
+
+# A file named like an image is taken as one (a damaged one gets the renderer's warning);
+# any other file must be an image by its first bytes: a stylesheet or a text file named
+# by mistake is an error of check.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 
 
 def _debates(files: ProjectFiles) -> Iterator[tuple[ModuleFile, Debate]]:

@@ -242,10 +242,10 @@ def test_a_file_that_is_not_an_image_is_refused_where_an_image_belongs(tmp_path)
         sections:
           - heading: One
             body: |
-              ![A chart](assets/notes.txt) ![A drawing](assets/drawing.svg)
+              ![A chart](assets/notes.txt) ![A drawing](assets/drawing.svg) ![A photo](assets/photo.JPG)
             figure: {image: assets/style.css, alt: A map}
         """, "assets/notes.txt": b"not a picture", "assets/style.css": b"p { color: red }",
-        "assets/drawing.svg": svg})
+        "assets/drawing.svg": svg, "assets/photo.JPG": b"named as an image: taken as one"})
     code, lines = check_lines(root)
     assert code == 1
     assert lines == [
