@@ -44,6 +44,9 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from coursepack.scaffold import copy_example  # noqa: E402  (the checkout's, as the commands run)
+
 PYTHON = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": "1700000000"}
 PACKET = "molotov-packet"
@@ -86,13 +89,6 @@ def pages_of(folder: Path) -> tuple[int, int]:
 
     pdfs = sorted(folder.glob("*.pdf"))
     return len(pdfs), sum(len(PdfReader(pdf).pages) for pdf in pdfs)
-
-
-def copy_example(root: Path) -> Path:
-    for name in ("content", "rosters", "assets", "coursepack.yaml"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    return root
 
 
 def make_large(root: Path, cards: int = 1000) -> Path:

@@ -9,7 +9,6 @@ and prints the times and their ratios. Not part of the test suite: timings vary 
 """
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ from coursepack.pipeline.produce import PdfPrinter, produce_jobs  # noqa: E402
 from coursepack.project import load_project  # noqa: E402
 from coursepack.render import make_environment  # noqa: E402
 from coursepack.roster import read_roster  # noqa: E402
+from coursepack.scaffold import copy_example  # noqa: E402
 
 PACK = "molotov-packet"
 ROSTER = "rosters/period-3.csv"
@@ -38,10 +38,7 @@ def timed(action):
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "example"
-        for name in ("content", "rosters", "assets", "coursepack.yaml"):
-            source = REPO / name
-            (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+        root = copy_example(Path(tmp) / "example")
 
         one, _ = timed(lambda: build(root, [PACK]))
         stitched, result = timed(lambda: make_packets(root, PACK, root / ROSTER, force=True))

@@ -9,7 +9,6 @@ The budget is 1.15x. Not part of the test suite: timings vary by machine.
 """
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 import time
@@ -22,6 +21,7 @@ from coursepack.outputs.pdf import PdfRenderer  # noqa: E402
 from coursepack.pipeline.plan import plan  # noqa: E402
 from coursepack.pipeline.render import render_html  # noqa: E402
 from coursepack.project import load_project  # noqa: E402
+from coursepack.scaffold import copy_example  # noqa: E402
 from coursepack.render import make_environment, theme_dir  # noqa: E402
 
 BUDGET = 1.15
@@ -35,10 +35,7 @@ def cpu(action):
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder) / "example"
-        shutil.copytree(REPO / "content", root / "content")
-        shutil.copytree(REPO / "assets", root / "assets")
-        shutil.copy(REPO / "coursepack.yaml", root)
+        root = copy_example(Path(folder) / "example")
         project = load_project(root)
         jobs = plan(project)
         env = make_environment(project)

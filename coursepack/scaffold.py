@@ -99,6 +99,19 @@ def _project_files(example: bool) -> dict[str, bytes]:
     return files
 
 
+def copy_example(target: Path) -> Path:
+    """The bundled example's own files (EXAMPLE_PARTS), byte for byte, copied into the
+    new folder `target` (without the schemas and editor settings `new` adds): the
+    project the tests and benchmarks build. Returns `target`. Raises UsageError when
+    the example is not available."""
+    target, source = Path(target), _example_root()
+    for part in EXAMPLE_PARTS:
+        for name, data in _read_tree(source, part).items():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(data)
+    return target
+
+
 def _example_root() -> Path:
     bundled = PACKAGE / "example"
     if (bundled / "coursepack.yaml").is_file():

@@ -115,12 +115,9 @@ def project(tmp_path):
 def example_built(tmp_path_factory):
     """The bundled example project, built once per test worker for the tests that look at its PDFs
     (under umask 022, the usual one, so file modes can be checked)."""
-    import shutil
+    from coursepack.scaffold import copy_example
 
-    root = tmp_path_factory.mktemp("example") / "example"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "assets", root / "assets")
-    shutil.copy(REPO / "coursepack.yaml", root)
+    root = copy_example(tmp_path_factory.mktemp("example") / "example")
     mask = os.umask(0o022)
     try:
         result = run_cli("build", root)
