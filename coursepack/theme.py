@@ -12,6 +12,7 @@ The theme's print.css reads these as CSS custom properties (--accent,
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import subprocess
@@ -113,8 +114,9 @@ def style(project, labels: Labels) -> Markup:
     theme = project.config.theme
     rules: list[str] = []
     variables = {
-        "--font-body": font_stack(theme.fonts.body, "body", "Theme Serif", project.config.language, rules),
-        "--font-headings": font_stack(theme.fonts.headings, "headings", "Theme Sans", project.config.language, rules),
+        "--font-body": font_stack(theme.fonts.body, "body", "Theme Serif", project.config.language, rules, project.root),
+        "--font-headings": font_stack(theme.fonts.headings, "headings", "Theme Sans", project.config.language, rules,
+                                      project.root),
         "--label-page-of": labels.css_content("page_of", {"page": "counter(page)", "pages": "counter(pages)"}),
         "--footer": css_string(theme.footer or ""),
     }
@@ -138,16 +140,17 @@ def font_scale(project) -> float:
     return (size / DEFAULT_BASE_PT) if size else 1.0
 
 
-def font_stack(value, role: str, bundled: str, language: str, rules: list[str]) -> str:
+def font_stack(value, role: str, bundled: str, language: str, rules: list[str], root: Path) -> str:
     """The CSS font-family list for `role`: the chosen font, the theme's bundled family,
     then Noto fonts for scripts those lack (CJK in the document language's variant),
-    then the generic family. Font files add @font-face rules to `rules`."""
+    then the generic family. Font files (paths relative to the project `root`) add
+    @font-face rules to `rules`."""
     first: list[str] = []
     if isinstance(value, list) or (value and _looks_like_file(value)):
         family = f"Project {role.title()}"
         files = value if isinstance(value, list) else [value]
         for file in files:
-            weight, italic = font_face_style(file)
+            weight, italic = font_face_style(str(Path(root).resolve() / file))
             fmt = FONT_SUFFIXES.get(Path(file).suffix.lower(), "truetype")
             rules.append(f"@font-face {{ font-family: {css_string(family)}; src: url({css_string(file)}) "
                          f"format({css_string(fmt)}); font-weight: {weight}; "
@@ -243,7 +246,17 @@ def _font_kind(path: Path) -> bool:
 
 
 def font_face_style(file: str) -> tuple[int, bool]:
-    """(weight 100-900, italic) read from a font file's OS/2 table; (400, False) when unknown."""
+    """(weight 100-900, italic) read from the OS/2 table of the font file at the absolute
+    path `file`; (400, False) when unknown. Read once per process and version of the file
+    (every document of a build, and every student's front, asks)."""
+    try:
+        return _font_face_style(file, os.stat(file).st_mtime_ns)
+    except OSError:
+        return 400, False
+
+
+@functools.lru_cache(maxsize=None)
+def _font_face_style(file: str, mtime: int) -> tuple[int, bool]:
     try:
         from fontTools.ttLib import TTFont
 

@@ -241,3 +241,16 @@ def test_a_customised_pack_is_still_accessible(themed):
     page = pytest.importorskip("page", reason="the PDF/UA validator: pip install page-validation (test extra)")
     report = page.validate_pdf(themed, profile="ua1")
     assert [f"{failure.rule_id}: {failure.message}" for failure in report.failures] == []
+
+
+def test_a_font_file_gets_its_weight_whatever_folder_the_command_runs_in(tmp_path, monkeypatch):
+    from coursepack import theme
+    from coursepack.render import theme_dir
+
+    root = tmp_path / "proj"
+    (root / "assets").mkdir(parents=True)
+    (root / "assets" / "Bold.otf").write_bytes((theme_dir() / "fonts" / "LinBiolinum_RB.otf").read_bytes())
+    monkeypatch.chdir(tmp_path)  # not the project folder
+    rules: list[str] = []
+    theme.font_stack("assets/Bold.otf", "body", "Theme Serif", "en", rules, root)
+    assert "font-weight: 700" in rules[0], rules
