@@ -10,6 +10,7 @@ to check.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -48,11 +49,15 @@ class YamlDocument:
 
     def column_of(self, needle: str, line: int, *, start: int = 1) -> Optional[int]:
         """The 1-based column where `needle` is written on `line`, from column `start`; None if it is not there."""
-        lines = self.text.split("\n")
-        if not needle or not 1 <= line <= len(lines):
+        if not needle or not 1 <= line <= len(self._lines):
             return None
-        index = lines[line - 1].find(needle, max(start - 1, 0))
+        index = self._lines[line - 1].find(needle, max(start - 1, 0))
         return index + 1 if index >= 0 else None
+
+    @functools.cached_property
+    def _lines(self) -> list[str]:
+        """The source's lines, split once (a check may ask for a column on every line)."""
+        return self.text.split("\n")
 
     def where(self, at: DocPath, *, key: bool = False) -> Position:
         """The closest recorded position for `at`, walking up to a parent."""
@@ -247,7 +252,7 @@ def parse_yaml(text: str, shown_as: str, *, allow_empty: bool = False,
         if allow_empty:
             return doc
         raise CoursepackError([Problem(shown_as, 0, 0, empty_message)])
-    builder = _Builder(doc, text)
+    builder = _Builder(doc)
     doc.data = builder.build(node, (), 0)
     if builder.problems:
         raise CoursepackError(builder.problems)
@@ -375,9 +380,8 @@ _PLAIN_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 class _Builder:
     """Turns composed nodes into plain values, recording every position."""
 
-    def __init__(self, doc: YamlDocument, text: str = ""):
+    def __init__(self, doc: YamlDocument):
         self.doc = doc
-        self.text = text  # the source, to place characters inside a key
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.alias_nodes = 0
@@ -445,11 +449,11 @@ class _Builder:
         odd = [index for index, _ in pasted.odd_spaces(key)]
         if not odd:
             return None
-        written = self.text[start.index:node.end_mark.index]
+        written = self.doc.text[start.index:node.end_mark.index]
         char = key[odd[0]]
         at = start.index + max(written.find(char), 0)  # where the character is in the file
-        line = self.text.count("\n", 0, at) + 1
-        col = at - (self.text.rfind("\n", 0, at) + 1) + 1
+        line = self.doc.text.count("\n", 0, at) + 1
+        col = at - (self.doc.text.rfind("\n", 0, at) + 1) + 1
         shown = pasted.visible(key).strip()
         where = ("before it" if not key[:odd[0]].strip() else
                  "after it" if not key[odd[0]:].strip("".join(pasted.ODD_SPACES) + " \t") else "inside it")
