@@ -125,16 +125,14 @@ class BuildCache:
 
     # -- writing ------------------------------------------------------------------
 
-    def store(self, job: Optional[Job], html_key: str, printed: Printed) -> None:
-        """Keep what `job` printed from the HTML of `html_key`. A refused document is never kept."""
+    def store(self, html_key: str, printed: Printed) -> None:
+        """Keep what was printed from the HTML of `html_key`. A refused document is never kept."""
         if printed.refused:
             return
         read = [[str(path), self.file_hash(path)] for path in printed.read]
         header = {"key": html_key, "size": len(printed.pdf), "sha256": hashlib.sha256(printed.pdf).hexdigest(),
                   "pages": printed.pages, "warnings": list(printed.warnings), "read": read}
         self._write(self.folder / "pdfs" / html_key, header, printed.pdf)
-        if job is not None:
-            self.remember(job, html_key)
 
     def remember(self, job: Job, html_key: str) -> None:
         """Note that `job` made the document of `html_key`, so the next build need not render it."""
@@ -247,12 +245,9 @@ def _hash_of(*parts: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """`value` as JSON-able data, the same for equal values: models by their fields, layouts
-    (declared in code, which the key covers) by their id."""
+    """`value` as JSON-able data, the same for equal values: models by their fields."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
-    if hasattr(value, "extra_outputs") and hasattr(value, "id"):  # a Layout
-        return value.id
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
     if isinstance(value, dict):

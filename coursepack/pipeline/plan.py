@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from ..layouts import EDITIONS, FRONTS_TEMPLATE, LAYOUTS, Layout, layout_of, template_for
+from ..layouts import EDITIONS, FRONTS_TEMPLATE, LAYOUTS, layout_of, template_for
 from ..errors import UsageError
 from ..models import PackConfig
 from ..project import Project
@@ -31,7 +31,6 @@ class Job:
     beside it) and write it (write.py); packets stitch instead (packets.py).
 
     pack, edition   what is printed, and for whom ("student", "teacher", "judge")
-    layout          the pack's Layout (layouts.py)
     output          what the document is: EDITION, an ExtraOutput id ("roles"),
                     FRONTS or BODY
     path            the file it is written to; for FRONTS and BODY (which are never
@@ -46,7 +45,6 @@ class Job:
 
     pack: PackConfig
     edition: str
-    layout: Layout
     output: str
     path: Path
     template: str
@@ -91,11 +89,11 @@ def _every_job(project: Project, pack_ids: Optional[list[str]]) -> list[Job]:
     jobs = []
     for pack in packs:
         layout = layout_of(pack)
-        jobs += [Job(pack, edition, layout, EDITION, out / output_name(pack.id, edition), template_for(pack, edition),
+        jobs += [Job(pack, edition, EDITION, out / output_name(pack.id, edition), template_for(pack, edition),
                      side=pack.side)
                  for edition in pack.editions]
         modules = [project.modules[module_id] for module_id in pack.modules]
-        jobs += [Job(pack, extra.edition, layout, extra.id, out / f"{pack.id}-{extra.id}.pdf", extra.template)
+        jobs += [Job(pack, extra.edition, extra.id, out / f"{pack.id}-{extra.id}.pdf", extra.template)
                  for extra in layout.extra_outputs if extra.wanted(modules)]
     return jobs
 
@@ -125,19 +123,19 @@ def packets_folder(project: Project, pack: PackConfig) -> Path:
 def fronts_job(project: Project, pack: PackConfig, students: Sequence[Student]) -> Job:
     """Every student's front pages (cover, own role card) in one document: one layout
     instead of one per student."""
-    return Job(pack, "student", layout_of(pack), FRONTS, packets_folder(project, pack), FRONTS_TEMPLATE,
+    return Job(pack, "student", FRONTS, packets_folder(project, pack), FRONTS_TEMPLATE,
                students=tuple(students))
 
 
 def body_job(project: Project, pack: PackConfig, side: Optional[str], front_pages: int) -> Job:
     """The pages every student of `side` shares, after `front_pages` stand-in pages."""
-    return Job(pack, "student", layout_of(pack), BODY, packets_folder(project, pack), template_for(pack, "student"),
+    return Job(pack, "student", BODY, packets_folder(project, pack), template_for(pack, "student"),
                side=side, front_pages=front_pages)
 
 
 def student_job(project: Project, pack: PackConfig, student: Student) -> Job:
     """One student's whole packet, laid out in one piece (what packets stitch together)."""
-    return Job(pack, "student", layout_of(pack), EDITION, packets_folder(project, pack) / f"{student.file_stem}.pdf",
+    return Job(pack, "student", EDITION, packets_folder(project, pack) / f"{student.file_stem}.pdf",
                template_for(pack, "student"), side=reader_side(pack, student), student=student)
 
 

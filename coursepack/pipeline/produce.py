@@ -286,7 +286,7 @@ def _render_and_print(project: Project, env, jobs: Sequence[Job], printer: Print
                 refused.extend((index, reason) for index in indices for reason in printed.refused)
                 continue
             if cache:
-                cache.store(None, keys[indices[0]], printed)
+                cache.store(keys[indices[0]], printed)
             for index in indices:
                 if cache:
                     cache.remember(jobs[index], keys[index])
@@ -343,7 +343,7 @@ def has_booklet(job: Job) -> bool:
     """Whether printing `job` also makes its pack's booklet (see `booklet`)."""
     pack = job.pack
     source = "student" if "student" in pack.editions else pack.editions[0]
-    return bool(getattr(pack, "booklet", False) and job.output == EDITION and job.edition == source)
+    return bool(pack.booklet and job.output == EDITION and job.edition == source)
 
 
 def finish(printed: Printed, page: Optional[PageSettings] = None) -> bytes:
