@@ -230,7 +230,7 @@ def _bracketed_citation(state: StateInline, silent: bool) -> bool:
     # note calls hug the word before them, also across a line break (inside a
     # footnote, where the citation is text, the space comes back when rendered)
     space = _strip_space_before(state) if note_style else ""
-    _push_citation(state, start, end, keys, bracketed=True)
+    _push_citation(state, start, end, keys)
     state.tokens[-1].meta["space_before"] = space
     return True
 
@@ -260,15 +260,14 @@ def _narrative_citation(state: StateInline, silent: bool) -> bool:
                 end = closing + 1
     state.pos = end
     if not silent:
-        _push_citation(state, start, end, keys, bracketed=False)
+        _push_citation(state, start, end, keys)
     return True
 
 
-def _push_citation(state: StateInline, start: int, end: int, keys: list, bracketed: bool) -> None:
+def _push_citation(state: StateInline, start: int, end: int, keys: list) -> None:
     token = state.push("citation", "", 0)
     token.content = state.src[start:end]
-    token.meta = {"keys": [key for key, _, _ in keys], "bracketed": bracketed,
-                  "line": state.src.count("\n", 0, start),
+    token.meta = {"keys": [key for key, _, _ in keys],
                   "key_lines": [(key, state.src.count("\n", 0, at), in_bracket) for key, at, in_bracket in keys]}
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError
+from .loader import CONTENT_DIR, SPECIAL_CONTENT_FILES
 from .pipeline.write import write_atomic
 from .schema import KINDS, schema_text
 
@@ -140,9 +141,9 @@ def _read_tree(base: Path, part: str) -> dict[str, bytes]:
 def _is_module(name: str) -> bool:
     """A module file: YAML under content/, except the special files at its root."""
     parts = name.split("/")
-    if parts[0] != "content" or not name.endswith((".yaml", ".yml")):
+    if parts[0] != CONTENT_DIR or not name.endswith((".yaml", ".yml")):
         return False
-    return len(parts) > 2 or parts[1] not in ("sources.yaml", "glossary.yaml")
+    return len(parts) > 2 or parts[1] not in SPECIAL_CONTENT_FILES
 
 
 def _with_modeline(name: str, data: bytes) -> bytes:
