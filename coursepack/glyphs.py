@@ -35,19 +35,18 @@ BUNDLED_BASICS = (frozenset(map(chr, range(0x20, 0x7F))) | frozenset(map(chr, ra
 
 
 class Coverage:
-    """Which characters some available font has: a union of code point ranges, given
-    as the ranges or as a function that returns them when a character outside
-    BUNDLED_BASICS is first asked about (reading fonts takes a tenth of a second)."""
+    """Which characters some available font has: a union of code point ranges, which
+    `ranges()` gives when a character outside BUNDLED_BASICS is first asked about
+    (reading fonts takes a tenth of a second)."""
 
-    def __init__(self, ranges: Iterable[tuple[int, int]] | Callable[[], Iterable[tuple[int, int]]]):
-        self._source = ranges
+    def __init__(self, ranges: Callable[[], Iterable[tuple[int, int]]]):
+        self._ranges = ranges
         self._lows: Optional[list[int]] = None
         self._highs: list[int] = []
 
     def _load(self) -> None:
-        ranges = self._source() if callable(self._source) else self._source
         merged: list[list[int]] = []
-        for low, high in sorted(ranges):
+        for low, high in sorted(self._ranges()):
             if merged and low <= merged[-1][1] + 1:
                 merged[-1][1] = max(merged[-1][1], high)
             else:
@@ -56,7 +55,7 @@ class Coverage:
         self._highs = [high for _, high in merged]
 
     def __contains__(self, char: str) -> bool:
-        if callable(self._source) and char in BUNDLED_BASICS:
+        if char in BUNDLED_BASICS:
             return True
         if self._lows is None:
             self._load()
@@ -82,6 +81,13 @@ def coverage(font_files: Iterable[Path] = ()) -> Coverage:
         return list(_installed_ranges()) + [pair for file in files for pair in _file_ranges(str(file))]
 
     return Coverage(ranges)
+
+
+def project_coverage(root: Path, theme_settings) -> Coverage:
+    """`coverage` with the fonts a project's `theme:` settings choose (files inside `root`)."""
+    from .theme import font_files
+
+    return coverage(Path(root) / file for file in font_files(theme_settings))
 
 
 @functools.lru_cache(maxsize=None)

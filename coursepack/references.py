@@ -297,7 +297,7 @@ def characters_printable(files: ProjectFiles) -> Iterator[Problem]:
     one, naming them, the other lines and the fix (glyphs.py)."""
     if files.config is None:
         return
-    fonts = glyphs.coverage(files.root / file for file in theme.font_files(files.config.theme))
+    fonts = glyphs.project_coverage(files.root, files.config.theme)
     docs = [files.config_doc, *(file.doc for file in files.modules), *(source.doc for source in files.sources),
             *(entry.doc for entry in files.glossary)]
     for doc in {id(doc): doc for doc in docs if doc is not None}.values():

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .. import glyphs, theme
+from .. import glyphs
 from ..errors import CoursepackError, Problem
 from ..models import Debate
 from ..outputs import stitch
@@ -59,10 +59,11 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
     project = load_project(root)
     pack = project.pack(pack_id)
     debates = [project.modules[m] for m in pack.modules if isinstance(project.modules[m], Debate)]
-    read = read_roster(roster, _shown(project, roster), debates)
+    shown = _shown(project, roster)
+    read = read_roster(roster, shown, debates)
     students, notes = read.students, list(read.notes)
-    unprintable = glyphs.lines_problem(_shown(project, roster), [(s.row, f"{s.name} {s.period or ''}") for s in students],
-                                       glyphs.coverage(project.root / f for f in theme.font_files(project.config.theme)))
+    unprintable = glyphs.lines_problem(shown, [(s.row, f"{s.name} {s.period or ''}") for s in students],
+                                       glyphs.project_coverage(project.root, project.config.theme))
     if unprintable:  # names that would print as empty boxes on the covers (see glyphs.py)
         raise CoursepackError([unprintable])
 
