@@ -79,10 +79,6 @@ def coursepack(root: Path, *args: str) -> Run:
     return run(PYTHON, "-m", "coursepack", *args, cwd=root)
 
 
-def has_option(command: str, option: str) -> bool:
-    return option in run(PYTHON, "-m", "coursepack", command, "--help").out
-
-
 def pages_of(folder: Path) -> tuple[int, int]:
     """(files, pages) of the PDFs directly in `folder`."""
     from pypdf import PdfReader
@@ -213,7 +209,7 @@ def row(label: str, measured: Run, extra: str = "") -> None:
     print(f"  {label:<22}{measured.wall:7.2f} s wall {measured.cpu:7.2f} s CPU {measured.rss:6.0f} MB peak  {extra}")
 
 
-def project_builds(name: str, root: Path, cache: bool, jobs: bool) -> tuple[Run, int]:
+def project_builds(name: str, root: Path, jobs: bool) -> tuple[Run, int]:
     """Cold build, no-op rebuild and one-module edit of the project in `root`; prints them."""
     shutil.rmtree(root / "build", ignore_errors=True)
     cold = coursepack(root, "build")
@@ -221,10 +217,10 @@ def project_builds(name: str, root: Path, cache: bool, jobs: bool) -> tuple[Run,
     print(f"{name}: {files} PDFs, {pages} pages")
     row("cold build", cold, f"{cold.cpu / pages * 1000:5.0f} ms CPU a page")
     noop = coursepack(root, "build")
-    row("no-op rebuild", noop, f"{ratio(noop.wall, cold.wall)} cold (goal <= 0.10)" + ("" if cache else "  [no cache yet]"))
+    row("no-op rebuild", noop, f"{ratio(noop.wall, cold.wall)} cold (goal <= 0.10)")
     edit_one_module(root)
     edit = coursepack(root, "build")
-    row("one-module edit", edit, f"{ratio(edit.wall, cold.wall)} cold (goal <= 0.60)" + ("" if cache else "  [no cache yet]"))
+    row("one-module edit", edit, f"{ratio(edit.wall, cold.wall)} cold (goal <= 0.60)")
     if jobs:
         shutil.rmtree(root / "build")
         one = coursepack(root, "build", "--jobs", "1")
@@ -236,14 +232,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the example only: no large project")
     options = parser.parse_args()
-    cache = has_option("build", "--no-cache")
-    jobs = has_option("build", "--jobs")
     print(f"coursepack benchmark: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start "
           "(one run each; a busy machine makes every figure noisy)")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         example = copy_example(tmp / "example")
-        cold, pages = project_builds("example", example, cache, jobs)
+        cold, pages = project_builds("example", example, jobs=True)
 
         raw, raw_pages = raw_reference(tmp, pages)
         print(f"raw WeasyPrint reference: {raw_pages} plain pages")
@@ -256,10 +250,10 @@ def main() -> None:
 
         print("class set: coursepack packets molotov-packet --roster rosters/period-3.csv")
         shutil.rmtree(example / "build")
-        one = coursepack(example, "build", "--pack", PACKET, *(["--no-cache"] if cache else []))
+        one = coursepack(example, "build", "--pack", PACKET, "--no-cache")
         _, one_pages = pages_of(example / "build")
         row("one packet", one, f"{one_pages} pages")
-        packets = coursepack(example, "packets", PACKET, "--roster", ROSTER, "--force", *(["--no-cache"] if cache else []))
+        packets = coursepack(example, "packets", PACKET, "--roster", ROSTER, "--force", "--no-cache")
         files, set_pages = pages_of(example / "build/packets" / PACKET)
         row("class set", packets, f"{files} packets, {set_pages} pages, {ratio(packets.wall, one.wall)} one packet (goal <= 1.5)")
         typst, typst_pages = typst_class_set(tmp, sorted((example / "build/packets" / PACKET).glob("*.pdf")))
@@ -267,18 +261,17 @@ def main() -> None:
         ours, theirs = packets.wall / set_pages, typst.wall / typst_pages
         print(f"  per page: coursepack {ours * 1000:.1f} ms, Typst {theirs * 1000:.1f} ms: {ratio(ours, theirs)} Typst's (goal <= 1.0)")
         # A teacher's next run: one student joins; the bodies come from the build cache.
-        if cache:
-            coursepack(example, "packets", PACKET, "--roster", ROSTER, "--force")  # fills the cache
-            roster = example / ROSTER
-            roster.write_text(roster.read_text().rstrip("\n") + "\nZoe Zhang,3,pro,\n")
-            again = coursepack(example, "packets", PACKET, "--roster", ROSTER, "--force")
-            _, again_pages = pages_of(example / "build/packets" / PACKET)
-            row("class set, one added", again, f"{ratio(again.wall, one.wall)} one packet (bodies from the cache); "
-                f"{again.wall / again_pages * 1000:.1f} ms a page, {ratio(again.wall / again_pages, theirs)} Typst's")
+        coursepack(example, "packets", PACKET, "--roster", ROSTER, "--force")  # fills the cache
+        roster = example / ROSTER
+        roster.write_text(roster.read_text().rstrip("\n") + "\nZoe Zhang,3,pro,\n")
+        again = coursepack(example, "packets", PACKET, "--roster", ROSTER, "--force")
+        _, again_pages = pages_of(example / "build/packets" / PACKET)
+        row("class set, one added", again, f"{ratio(again.wall, one.wall)} one packet (bodies from the cache); "
+            f"{again.wall / again_pages * 1000:.1f} ms a page, {ratio(again.wall / again_pages, theirs)} Typst's")
 
         if not options.quick:
             large_cold, large_pages = project_builds("large project (the example + a brief of 1,000 cards)",
-                                                     make_large(tmp / "large"), cache, False)
+                                                     make_large(tmp / "large"), jobs=False)
             print(f"  large project per page: {ratio(large_cold.cpu / large_pages, raw_per_page)} raw WeasyPrint's (CPU)")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 

@@ -168,16 +168,26 @@ def course_pack_outline(modules: Sequence[Any], reader: Reader) -> list[Chapter]
     return chapters + _role_cards(reader, modules) + [Chapter("bibliography", "bibliography")]
 
 
+def _resolutions_and_background(modules: Sequence[Any]) -> list[Chapter]:
+    """A brief's and a packet's opening: each debate's resolution, then the topics as background."""
+    return ([Chapter("overview", f"m-{debate.id}", debate, tuple(_overview_entries(debate))) for debate in _debates(modules)]
+            + [Chapter("topic", f"m-{topic.id}", topic, topic_entries(topic, background=True), background=True)
+               for topic in _topics(modules)])
+
+
+def _every_case(debate) -> list[Chapter]:
+    """Each side's case of a debate, with the other sides' blocks under its contentions."""
+    return [Chapter("case", _anchor(debate, f"side-{side}"), debate, _case_entries(debate, side), side=side)
+            for side in debate.side_keys]
+
+
 def brief_outline(modules: Sequence[Any], reader: Reader) -> list[Chapter]:
     """The coach's brief: each resolution, topics as background, each side's case with
     the blocks against it, the round; role cards for the teacher; the bibliography."""
     debates = _debates(modules)
-    chapters = [Chapter("overview", f"m-{debate.id}", debate, tuple(_overview_entries(debate))) for debate in debates]
-    chapters += [Chapter("topic", f"m-{topic.id}", topic, topic_entries(topic, background=True), background=True)
-                 for topic in _topics(modules)]
+    chapters = _resolutions_and_background(modules)
     for debate in debates:
-        chapters += [Chapter("case", _anchor(debate, f"side-{side}"), debate, _case_entries(debate, side), side=side)
-                     for side in debate.side_keys]
+        chapters += _every_case(debate)
         chapters.append(Chapter("round", _anchor(debate, "round"), debate, _round_entries(debate, ballot=True)))
     return chapters + _role_cards(reader, modules) + [Chapter("bibliography", "bibliography")]
 
@@ -188,9 +198,7 @@ def packet_outline(modules: Sequence[Any], reader: Reader) -> list[Chapter]:
     round from their seat; the bibliography."""
     debates = _debates(modules)
     side = reader.side
-    chapters = [Chapter("overview", f"m-{debate.id}", debate, tuple(_overview_entries(debate))) for debate in debates]
-    chapters += [Chapter("topic", f"m-{topic.id}", topic, topic_entries(topic, background=True), background=True)
-                 for topic in _topics(modules)]
+    chapters = _resolutions_and_background(modules)
     for debate in debates:
         if side:
             chapters.append(Chapter("case", _anchor(debate, f"side-{side}"), debate, _case_entries(debate, side),
@@ -198,8 +206,7 @@ def packet_outline(modules: Sequence[Any], reader: Reader) -> list[Chapter]:
             chapters.append(Chapter("answers", _anchor(debate, f"answers-{side}"), debate,
                                     _answers_entries(debate, side), side=side))
         else:
-            chapters += [Chapter("case", _anchor(debate, f"side-{key}"), debate, _case_entries(debate, key), side=key)
-                         for key in debate.side_keys]
+            chapters += _every_case(debate)
         chapters.append(Chapter("packet-round", _anchor(debate, "round"), debate, _round_entries(debate, ballot=False),
                                 side=side))
     return chapters + [Chapter("bibliography", "bibliography")]
