@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from pathlib import Path
 from typing import Iterable, Optional
 
 from pypdf import PdfReader, PdfWriter
@@ -51,13 +50,13 @@ class Stitcher:
         return self.bodies[body]
 
 
-def combine(packets: list[Path], title: str, duplex: bool) -> bytes:
-    """One file of many packets, each under its own bookmark; with duplex, a blank
-    page after an odd-length packet so that the next starts on a fresh sheet."""
+def combine(packets: list[bytes], title: str, duplex: bool) -> bytes:
+    """One file of many packets (their PDFs' bytes), each under its own bookmark; with
+    duplex, a blank page after an odd-length packet so that the next starts on a fresh sheet."""
     writer = PdfWriter()
     first_reader = None
-    for number, path in enumerate(packets, 1):
-        reader = PdfReader(path)
+    for number, pdf in enumerate(packets, 1):
+        reader = PdfReader(io.BytesIO(pdf))
         first_reader = first_reader or reader
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
@@ -68,7 +67,7 @@ def combine(packets: list[Path], title: str, duplex: bool) -> bytes:
             writer.add_blank_page(width=last.mediabox.width, height=last.mediabox.height)
     if first_reader is not None:
         _copy_document_info(first_reader, writer, title)
-    return _finished(writer, (path.read_bytes() for path in packets))
+    return _finished(writer, packets)
 
 
 def page_count(pdf: bytes) -> int:

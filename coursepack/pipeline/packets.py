@@ -140,8 +140,8 @@ def make_packets(root: Path, pack_id: str, roster: Path, *, combined: bool = Fal
         packets.append(packet)
     combined_pages = 0
     if combined_path:
-        whole = stitch.combine([packet.path for packet in packets], title=f"{title}{words['colon']} {words['all_packets']}",
-                               duplex=project.config.page.duplex)
+        whole = stitch.combine([stitched[number][0] for number in range(len(students))],
+                               title=f"{title}{words['colon']} {words['all_packets']}", duplex=project.config.page.duplex)
         write_atomic(combined_path, whole)
         combined_pages = stitch.page_count(whole)
     if leftovers:
