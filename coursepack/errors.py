@@ -46,3 +46,9 @@ class UsageError(CoursepackError):
 
 def _reading_order(problem: Problem):
     return (problem.path, problem.line, problem.col, problem.message)
+
+
+def first_few(names: Iterable[str], shown: int = 3) -> str:
+    """'a, b, c and 4 more': the first `shown` names of a list for a message."""
+    names = list(names)
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")

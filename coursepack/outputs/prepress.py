@@ -13,7 +13,7 @@ import io
 from pypdf import PdfWriter
 from pypdf.generic import RectangleObject
 
-MM = 72 / 25.4  # PDF points per millimetre
+from .booklet import MM
 
 
 def set_bleed_box(pdf: bytes, bleed_mm: float) -> bytes:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from .. import glyphs
-from ..errors import CoursepackError, Problem
+from ..errors import CoursepackError, Problem, first_few
 from ..models import Debate
 from ..outputs import stitch
 from ..project import Project, load_project
@@ -166,7 +166,7 @@ def _earlier_packets(folder: Path, targets: list[Path]) -> list[Path]:
 def _leftovers_note(project: Project, folder: Path, leftovers: list[Path], force: bool) -> Problem:
     """With --force the earlier roster's packets are removed; without, they are named."""
     shown = folder.relative_to(project.root).as_posix()
-    listed = ", ".join(path.name for path in leftovers[:3]) + (f" and {len(leftovers) - 3} more" if len(leftovers) > 3 else "")
+    listed = first_few(path.name for path in leftovers)
     count = f"{len(leftovers)} packet{'s' if len(leftovers) != 1 else ''}"
     if force:
         for path in leftovers:

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import CoursepackError, Problem
+from ..errors import CoursepackError, Problem, first_few
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -70,9 +70,8 @@ def refuse_to_overwrite(root: Path, paths: list[Path], force: bool) -> None:
     existing = [path for path in paths if path.exists()]
     if existing and not force:
         shown = [path.relative_to(root).as_posix() for path in existing]
-        listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
         raise CoursepackError([Problem(shown[0], 0, 0,
-            f"already exists ({len(shown)} of the files to write do: {listed}); nothing was written. "
+            f"already exists ({len(shown)} of the files to write do: {first_few(shown)}); nothing was written. "
             "Add --force to replace them, or move them away first")])
 
 
