@@ -44,6 +44,8 @@ from typing import Optional
 
 import yaml
 
+from . import paths
+
 STYLES_DIR = Path(__file__).parent / "styles"
 CITEPROC_DIR = Path(__file__).parent / "citeproc"  # the Lua filter and the card style
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
@@ -96,12 +98,11 @@ def style_path(style: str, root: Optional[Path] = None) -> Path:
         raise UnknownStyle(style)
     if root is None:
         raise UnknownStyle(style, f"citation style '{style}' is a file path, but there is no project folder to look in")
-    root = Path(root).resolve()
-    path = (root / name).resolve()
-    if not path.is_relative_to(root):
+    path, why = paths.project_file(root, name)
+    if why in (paths.URL, paths.OUTSIDE):
         raise UnknownStyle(style, f"citation style '{style}' is outside the project; "
                                   "copy the .csl file into the project (for example styles/) and give that path")
-    if not path.is_file():
+    if why == paths.MISSING:
         raise UnknownStyle(style, f"citation style file '{style}' does not exist "
                                   "(paths are relative to the project folder)")
     if path.suffix != ".csl":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from . import citations, glyphs, layouts, prose, theme
+from . import citations, glyphs, layouts, paths, prose, theme
 from .errors import Problem
 from .loader import ModuleFile, ProjectFiles
 from .models import Debate, PackConfig, Topic
@@ -341,11 +341,10 @@ def image_problem(files: ProjectFiles, target: str) -> Optional[str]:
     """Why an image path cannot be used, or None when it is a file inside the project."""
     if target.startswith("data:"):
         return None
-    root = files.root
-    resolved = (root / target).resolve()
-    if ":" in target.split("/")[0] or not resolved.is_relative_to(root):
+    resolved, why = paths.project_file(files.root, target)
+    if why in (paths.URL, paths.OUTSIDE):
         return f"image '{target}' is outside the project; copy it into assets/ and give a path like assets/map.png"
-    if not resolved.is_file():
+    if why == paths.MISSING:
         return f"image '{target}' does not exist (paths are relative to the project folder)"
     if resolved.suffix.lower() not in IMAGE_SUFFIXES and not theme.is_image_file(resolved):
         return f"'{target}' is not an image ({theme.IMAGE_KINDS}); give the path of an image file"

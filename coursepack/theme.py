@@ -21,6 +21,7 @@ from typing import Optional
 
 from markupsafe import Markup
 
+from . import paths
 from .errors import Problem
 from .i18n import Labels, css_string, label_problems
 
@@ -204,12 +205,12 @@ def base_size_pt(text: str) -> Optional[float]:
 
 def _file_problem(root: Path, value: str, what: str, kind, expected: str) -> Optional[str]:
     """Why a file setting cannot be used, or None."""
-    if ":" in value.split("/")[0]:
+    path, why = paths.project_file(root, value)
+    if why == paths.URL:
         return f"{what} '{value}' must be a file inside the project, such as assets/{Path(value).name}"
-    path = (root / value).resolve()
-    if not path.is_relative_to(root):
+    if why == paths.OUTSIDE:
         return f"{what} '{value}' is outside the project; copy it into assets/"
-    if not path.is_file():
+    if why == paths.MISSING:
         return f"{what} '{value}' does not exist (paths are relative to the project folder)"
     if not kind(path):
         return f"{what} '{value}' is not {expected}"
