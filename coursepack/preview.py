@@ -20,16 +20,15 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 from urllib.parse import parse_qs, unquote, urlsplit
-
-import yaml
 
 from .errors import CoursepackError, UsageError
 from .loader import CONTENT_DIR, PROJECT_FILE, SPECIAL_CONTENT_FILES
 from .pipeline.build import build, check
 from .pipeline.plan import OUTPUT_DIR, output_suffixes
 from .project import load_project
+from .yamlio import load_yaml
 
 HOST = "127.0.0.1"  # never another interface: the PDFs may hold a class list
 EVERYTHING = "*"  # a queued change that needs every pack rebuilt (the first build, say)
@@ -220,7 +219,7 @@ class Preview:
         if not self.out.is_dir():
             return []
         try:
-            config = yaml.safe_load(_text(self.root / PROJECT_FILE))
+            config = _data(self.root / PROJECT_FILE)
             order = [str(pack["id"]) for pack in config["packs"]]
         except Exception:
             order = []
@@ -277,11 +276,8 @@ class Preview:
                 .replace("{{version}}", str(version)))
 
     def _title(self) -> str:
-        try:
-            data = yaml.safe_load((self.root / PROJECT_FILE).read_text(encoding="utf-8-sig"))
-            return str(data.get("title")) if isinstance(data, dict) and data.get("title") else self.root.name
-        except (OSError, yaml.YAMLError, UnicodeDecodeError):
-            return self.root.name
+        data = _data(self.root / PROJECT_FILE)
+        return str(data.get("title")) if isinstance(data, dict) and data.get("title") else self.root.name
 
     def status_json(self) -> bytes:
         with self._lock:
@@ -297,7 +293,7 @@ def build_phases(root: Path, pack_ids: Optional[list[str]]) -> list[tuple[Option
     edition gets its role cards with it. When coursepack.yaml cannot be read, or names no
     such pack, one build of them all, which reports what is wrong."""
     try:
-        config = yaml.safe_load(_text(root / PROJECT_FILE))
+        config = _data(root / PROJECT_FILE)
         editions = {str(p["id"]): list(p.get("editions") or ["student"]) for p in config["packs"]}
     except Exception:
         return [(pack_ids or None, None)]
@@ -328,7 +324,7 @@ def packs_to_rebuild(root: Path, changed: list[str], pack_ids: list[str]) -> Opt
     if EVERYTHING in changed:
         return selected or None
     try:
-        config = yaml.safe_load((root / PROJECT_FILE).read_text(encoding="utf-8-sig"))
+        config = _data(root / PROJECT_FILE)
         packs = {str(p["id"]): [str(m) for m in p.get("modules") or []] for p in config["packs"]}
     except Exception:  # the build reports what is wrong with the project file
         return selected or None
@@ -351,10 +347,9 @@ def _modules_using(root: Path, name: str) -> Optional[set[str]]:
         file = root / name
         if not file.exists():
             return None  # deleted or renamed: packs listing it must say so
-        try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8-sig"))
-        except Exception:
-            return None
+        data = _data(file)
+        if data is None:
+            return None  # the build says what is wrong with it
         module_id = data.get("id") if isinstance(data, dict) else None
         return {str(module_id) if module_id else file.stem}
     if parts[0] == "assets" and len(parts) > 1:
@@ -364,12 +359,11 @@ def _modules_using(root: Path, name: str) -> Optional[set[str]]:
         for module in (root / CONTENT_DIR).rglob("*.y*ml"):
             if name in _text(module):
                 users.add(module.stem)
-                try:
-                    data = yaml.safe_load(_text(module))
-                    if isinstance(data, dict) and data.get("id"):
-                        users.add(str(data["id"]))
-                except Exception:
+                data = _data(module)
+                if data is None:
                     return None
+                if isinstance(data, dict) and data.get("id"):
+                    users.add(str(data["id"]))
         return users
     if len(parts) == 1 and name.lower().endswith((".md", ".txt")):
         return set()  # notes beside the project, such as its README
@@ -383,6 +377,15 @@ def _module_anchor(root: Path, changed: list[str]) -> str:
         return ""
     ids = _modules_using(root, changed[0])
     return f"m-{next(iter(ids))}" if ids and len(ids) == 1 and changed[0].endswith((".yaml", ".yml")) else ""
+
+
+def _data(file: Path) -> Any:
+    """A YAML file's data as the build reads it (yamlio: YAML 1.2, so `id: no` is text),
+    or None when it cannot be read; the build reports why."""
+    try:
+        return load_yaml(file, file.name, allow_empty=True).data
+    except CoursepackError:
+        return None
 
 
 def _text(file: Path) -> str:
