@@ -6,6 +6,7 @@ the few whose wrong shape would print a wrong citation without any complaint.
 from __future__ import annotations
 
 import calendar
+import functools
 
 import json
 import re
@@ -151,7 +152,7 @@ def read_bibtex(file: Path, shown: str) -> YamlDocument:
         entries.append((key, places[key]))
     if problems:
         raise CoursepackError(problems)
-    converted = {str(item.get("id")): item for item in _bibtex_to_csl(file, shown)}
+    converted = {str(item.get("id")): item for item in json.loads(_bibtex_to_csl(text, shown))}
     doc = YamlDocument(shown, [converted.get(key, {"id": key, "type": "document"}) for key, _ in entries])
     for index, (_, position) in enumerate(entries):
         doc.values[(index,)] = doc.values[(index, "id")] = position
@@ -177,14 +178,18 @@ def _bib_entry_end(text: str, start: int, closing: str) -> int:
     return -1
 
 
-_PANDOC_ERROR_AT = re.compile(r'Error at "[^"]*" \(line (\d+), column (\d+)\):\s*(.*)', re.DOTALL)
+_PANDOC_ERROR_AT = re.compile(r'Error at (?:"[^"]*" )?\(line (\d+), column (\d+)\):\s*(.*)', re.DOTALL)
 
 
-def _bibtex_to_csl(file: Path, shown: str) -> list[dict]:
+@functools.lru_cache(maxsize=8)
+def _bibtex_to_csl(text: str, shown: str) -> str:
+    """The CSL JSON (a list of item objects, as text) pandoc makes of BibTeX `text`. Kept
+    per process: a preview loads the project for every build it runs, and the file seldom
+    changes. Raises CoursepackError, located where pandoc says, for BibTeX it cannot read."""
     from .citations import CitationError, pandoc_path
 
     try:
-        result = subprocess.run([pandoc_path(), "--from", "biblatex", "--to", "csljson", str(file)],
+        result = subprocess.run([pandoc_path(), "--from", "biblatex", "--to", "csljson"], input=text,
                                 capture_output=True, text=True, encoding="utf-8", timeout=300)
     except (OSError, CitationError) as exc:
         raise CoursepackError([Problem(shown, 0, 0, f"cannot read BibTeX: pandoc could not be started ({exc})")]) from None
@@ -202,4 +207,4 @@ def _bibtex_to_csl(file: Path, shown: str) -> list[dict]:
         items = json.loads(result.stdout or "[]")
     except json.JSONDecodeError:
         items = []
-    return [item for item in items if isinstance(item, dict)]
+    return json.dumps([item for item in items if isinstance(item, dict)] if isinstance(items, list) else [])
