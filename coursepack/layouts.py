@@ -85,6 +85,8 @@ class Layout:
     one_side_per_reader    each reader gets one side's case (`side:` on the pack, or a
                            roster's side column chooses it); the others print both sides
     cover_shows_resolution the (personal) cover prints each debate's resolution
+    personal_cover         the cover names the student the copy belongs to: `cover: false`
+                           is refused
     extra_outputs          files a pack of this layout makes besides its editions
     """
 
@@ -97,6 +99,7 @@ class Layout:
     needs_debate: bool = False
     one_side_per_reader: bool = False
     cover_shows_resolution: bool = True
+    personal_cover: bool = False
     no_edition_hint: str = ""
     extra_outputs: tuple[ExtraOutput, ...] = (ROLE_SHEET,)
 
@@ -107,7 +110,7 @@ LAYOUTS: dict[str, Layout] = {layout.id: layout for layout in (
     Layout("brief", "brief.html.j2", brief_outline, label="debate_brief", noun="a brief",
            editions=("student", "teacher", "judge")),
     Layout("packet", "packet.html.j2", packet_outline, label="debate_packet", noun="a packet",
-           editions=("student", "judge"), needs_debate=True, one_side_per_reader=True,
+           editions=("student", "judge"), needs_debate=True, one_side_per_reader=True, personal_cover=True,
            no_edition_hint="a packet is what one debater takes into the round and has no {edition} edition; "
                            "make a second pack with layout: brief for the coach's copy"),
 )}
@@ -136,6 +139,10 @@ def pack_problems(pack: Any, debates: Sequence[Any], complete: bool) -> Iterable
     is false when some module of the pack is missing (reported elsewhere), so that
     "lists no debate" is not said of a pack whose debate merely failed to load."""
     layout = layout_of(pack)
+    if not pack.cover and layout.personal_cover:
+        others = " and ".join(other.id for other in LAYOUTS.values() if not other.personal_cover)
+        yield ("cover",), (f"{layout.noun}'s cover names the student it belongs to; cover: false applies to the "
+                           f"{others} layouts")
     for index, edition in enumerate(pack.editions):
         if edition not in layout.editions:
             hint = layout.no_edition_hint or f"{layout.noun} has no {{edition}} edition; use one of {', '.join(layout.editions)}"

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from . import citations, glyphs, layouts, paths, prose, theme
 from .errors import Problem
 from .loader import ModuleFile, ProjectFiles
-from .models import Debate, PackConfig, Topic
+from .models import Debate, Topic
 from .validation import suggest
 from .yamlio import YamlDocument
 
@@ -70,23 +70,17 @@ def pack_modules_exist(files: ProjectFiles) -> Iterator[Problem]:
 
 
 def debate_packs(files: ProjectFiles) -> Iterator[Problem]:
-    """The rules that tie a pack's layout and editions to the debates it lists."""
+    """What each pack's layout and editions require of it (layouts.pack_problems): the
+    debates it lists, its side, its cover. "Lists no debate" is not said of a pack one of
+    whose modules is missing or broken (reported elsewhere)."""
     if files.config is None:
         return
     modules = {module_id: file.module for module_id, file in files.modules_by_id.items()}
     for index, pack in enumerate(files.config.packs):
         debates = [modules[m] for m in pack.modules if isinstance(modules.get(m), Debate)]
         complete = all(m in modules for m in pack.modules)  # else a missing module was reported
-        yield from check_debate_pack(pack, files.config_doc, ("packs", index), debates, complete)
-
-
-def check_debate_pack(pack: PackConfig, doc: YamlDocument, at: tuple, debates: list[Debate],
-                      complete: bool) -> Iterator[Problem]:
-    """What the pack's layout and editions require of it (layouts.pack_problems), placed in
-    coursepack.yaml: `at` is the pack's path there; `complete` is False when one of its
-    modules is missing or broken (then "lists no debate" is not said)."""
-    for key, message in layouts.pack_problems(pack, debates, complete):
-        yield doc.problem(at + key, message)
+        for key, message in layouts.pack_problems(pack, debates, complete):
+            yield files.config_doc.problem(("packs", index) + key, message)
 
 
 # --- modules, sources, glossary ------------------------------------------------

@@ -82,11 +82,6 @@ def problems(config, doc, root: Path) -> list[Problem]:
         problem = _file_problem(root, sheet, "stylesheet", _css_kind, "a CSS file (.css)")
         if problem:
             add(("css", index), problem)
-    for index, pack in enumerate(config.packs):
-        if not pack.cover and pack.layout == "packet":
-            found.append(doc.problem(("packs", index, "cover"),
-                "a packet's cover names the student it belongs to; cover: false applies to the course-pack "
-                "and brief layouts"))
     for key, message in label_problems(config.labels):
         found.append(doc.problem(("labels", key), message, key=True))
     return found

@@ -364,3 +364,16 @@ def test_a_content_file_that_is_a_broken_link_is_reported(tmp_path):
     assert code == 1
     assert lines == ["content/moved.yaml: cannot read this file (No such file or directory); "
                      "check that it exists and that you may read it"]
+
+
+def test_a_packet_keeps_its_cover():
+    import tempfile
+    from pathlib import Path
+
+    config = dict(CONFIG, packs=CONFIG["packs"] + [{"id": "pk", "modules": ["split"], "layout": "packet", "cover": False}])
+    with tempfile.TemporaryDirectory() as folder:
+        code, lines = check_lines(small_project(Path(folder) / "proj", **{"coursepack.yaml": config}))
+    assert code == 1
+    assert len(lines) == 1 and lines[0].endswith(
+        ": a packet's cover names the student it belongs to; cover: false applies to the course-pack and brief layouts")
+    assert lines[0].startswith("coursepack.yaml:") and ":" in lines[0]
