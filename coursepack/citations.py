@@ -285,7 +285,7 @@ class Bibliography:
         self.pandoc_runs += 1
         clusters = {match.group(1): match.group(2) for match in _DIV.finditer(output)}
         for index, cluster in enumerate(self._clusters):
-            content = _unwrap(_unwrap(clusters.get(f"cp{index}", ""), "<p>", "</p>"), '<span class="citation"')
+            content = _unwrap(clusters.get(f"cp{index}", ""), "<p>", "</p>")
             if cluster.markdown.startswith("^["):
                 content = _unwrap(content, '<span class="footnote"')
                 content = _unwrap(content.removeprefix(_NOTE_TEXT).lstrip(), "<span>")

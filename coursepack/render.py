@@ -94,7 +94,7 @@ def render_pack(env: jinja2.Environment, project: Project, pack: PackConfig, edi
         "theme_css": theme.style(project, env.globals["label"]),
         "extra_stylesheets": theme.stylesheets(project),
         "font_scale": theme.font_scale(project),
-        "_prose": prose.ProseRenderer(bibliography, known_keys=set(project.sources)),
+        "_prose": prose.ProseRenderer(bibliography),  # its known keys: the bibliography's sources
         # citations are placeholders until the whole document is rendered: then one pandoc
         # run formats them all (bibliography.resolve below)
         "cite_short": lambda cite: Markup(bibliography.short(cite.source, cite.page)),
