@@ -27,6 +27,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,
                            RectangleObject)
 
+from .stitch import copy_info
+
 MM = 72 / 25.4  # PDF points per millimetre
 
 # The sheet a booklet of a named page size is printed on: the next paper size up
@@ -92,10 +94,7 @@ def impose(pdf: bytes, sheet_mm: Optional[tuple[float, float]] = None, title: Op
         stream.set_data("\n".join(content).encode("ascii"))
         side[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
 
-    info = {key: value for key, value in (reader.metadata or {}).items() if isinstance(value, str)}
-    if title:
-        info["/Title"] = title
-    writer.add_metadata(info)
+    copy_info(reader, writer, title)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

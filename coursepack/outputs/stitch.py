@@ -74,12 +74,18 @@ def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _copy_document_info(reader: PdfReader, writer: PdfWriter, title: Optional[str]) -> None:
-    """Title, author, language and the rest come from the body WeasyPrint wrote."""
+def copy_info(reader: PdfReader, writer: PdfWriter, title: Optional[str]) -> None:
+    """The document information (title, author, subject, dates...) of the PDF WeasyPrint
+    wrote, with `title` instead of its own when given."""
     info = {key: value for key, value in (reader.metadata or {}).items() if isinstance(value, str)}
     if title:
         info["/Title"] = title
     writer.add_metadata(info)
+
+
+def _copy_document_info(reader: PdfReader, writer: PdfWriter, title: Optional[str]) -> None:
+    """Title, author, language and the rest come from the body WeasyPrint wrote."""
+    copy_info(reader, writer, title)
     language = reader.trailer["/Root"].get("/Lang")
     if language:
         writer._root_object[NameObject("/Lang")] = TextStringObject(str(language))
