@@ -127,23 +127,24 @@ def document_problems(doc, fonts: Coverage, strings: Iterator[tuple[tuple, str]]
 
     `strings` yields (path in the document, text); `place(doc, at, text, line_offset)`
     is the Problem-making function that locates a line inside a text value."""
-    found: list[str] = []
+    return _one_problem((place(doc, at, text, offset), missing)
+                        for at, text in strings if fonts.missing(text)
+                        for offset, line in enumerate(text.split("\n")) if (missing := fonts.missing(line)))
+
+
+def _one_problem(hits: Iterable[tuple[Problem, list[str]]]) -> Optional[Problem]:
+    """One problem for a file from its (where a line with missing characters is, those
+    characters) pairs: at the first, naming every character and the other lines; or None."""
     first: Optional[Problem] = None
-    lines: list[int] = []
-    for at, text in strings:
-        missing = fonts.missing(text)
-        if not missing:
-            continue
-        found += [char for char in missing if char not in found]
-        for offset, line in enumerate(text.split("\n")):
-            if fonts.missing(line):
-                where = place(doc, at, text, offset)
-                first = first or where
-                if where.line not in lines:
-                    lines.append(where.line)
-    if not first:
+    found: dict[str, None] = {}
+    lines: dict[int, None] = {}
+    for where, missing in hits:
+        first = first or where
+        found.update(dict.fromkeys(missing))
+        lines.setdefault(where.line)
+    if first is None:
         return None
-    return Problem(first.path, first.line, first.col, missing_message(found, lines[1:]))
+    return Problem(first.path, first.line, first.col, missing_message(list(found), list(lines)[1:]))
 
 
 def missing_message(chars: list[str], other_lines: list[int] = ()) -> str:
@@ -187,13 +188,4 @@ def fix_for(chars: list[str]) -> str:
 
 def lines_problem(path: str, lines: Iterable[tuple[int, str]], fonts: Coverage) -> Optional[Problem]:
     """One problem for a file read line by line (a roster: (line, text) per row), or None."""
-    found: list[str] = []
-    where: list[int] = []
-    for line, text in lines:
-        missing = fonts.missing(text)
-        found += [char for char in missing if char not in found]
-        if missing and line not in where:
-            where.append(line)
-    if not where:
-        return None
-    return Problem(path, where[0], 1, missing_message(found, where[1:]))
+    return _one_problem((Problem(path, line, 1, ""), missing) for line, text in lines if (missing := fonts.missing(text)))
